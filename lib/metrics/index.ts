@@ -1,0 +1,14 @@
+/**
+ * Metrics computed in TypeScript, in float64.
+ */
+export {
+  mae,
+  mse,
+  rmse,
+  mape,
+  r2,
+  MAPE_EPSILON,
+  type MetricInput,
+  type MapeOptions,
+  type MapeZeroHandling,
+} from './regression.js';

@@ -1,0 +1,61 @@
+/**
+ * Thread settings of the engine.
+ *
+ * LibTorch has two pools on CPU: ATen's intra-op pool (OpenMP) and the BLAS pool
+ * (OpenBLAS on Debian). On small shared machines they oversubscribe the cores, and
+ * OpenMP's default spin-waiting makes that 20-50x slower. The defaults below are
+ * applied through the environment BEFORE LibTorch loads, unless the user set them:
+ *
+ * - `OMP_WAIT_POLICY=PASSIVE`: idle OpenMP threads sleep instead of spinning;
+ * - `OPENBLAS_NUM_THREADS=1`: one BLAS thread (ATen decides the parallelism).
+ *
+ * Both can be overridden by setting the variables before importing torch-lstm, or
+ * later with {@link setNumThreads}.
+ */
+import { binding, type ThreadInfo } from './native.js';
+import { integer } from './validate.js';
+
+/** Environment defaults applied before LibTorch loads (only where the user set nothing). */
+export const THREAD_ENV_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
+  OMP_WAIT_POLICY: 'PASSIVE',
+  OPENBLAS_NUM_THREADS: '1',
+});
+
+let applied = false;
+
+/** Called by native.ts right before the addon (and with it LibTorch) is loaded. */
+export function applyThreadEnvironment(): void {
+  if (applied) return;
+  applied = true;
+  for (const [key, value] of Object.entries(THREAD_ENV_DEFAULTS)) {
+    if (process.env[key] === undefined) process.env[key] = value;
+  }
+}
+
+export type { ThreadInfo };
+
+/**
+ * The engine's current thread settings.
+ *
+ * @example
+ * getThreadInfo(); // { intraOp: 1, interOp: 1, blas: 1 }
+ */
+export function getThreadInfo(): ThreadInfo {
+  return binding().getThreadInfo();
+}
+
+/**
+ * Sets ATen's intra-op threads and the BLAS threads together.
+ *
+ * @param intraOp ATen intra-op threads (>= 1).
+ * @param blas BLAS threads (>= 1). Defaults to `1`: one BLAS thread per ATen thread
+ *   avoids oversubscription; raise it only for large single GEMMs.
+ * @throws RangeError when a count is not a positive integer.
+ * @example
+ * setNumThreads(2);
+ */
+export function setNumThreads(intraOp: number, blas = 1): void {
+  integer(intraOp, 'setNumThreads.intraOp', { min: 1 });
+  integer(blas, 'setNumThreads.blas', { min: 1 });
+  binding().setNumThreads(intraOp, blas);
+}

@@ -1,0 +1,20 @@
+// predict / evaluate / gradients as Napi::AsyncWorkers: short jobs on the libuv pool,
+// no Napi value touched in Execute(), results converted on the JS thread.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <optional>
+
+#include "model/model.h"
+
+namespace tl::addon {
+
+Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size);
+Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
+                            int64_t batch_size);
+Napi::Promise StartGradients(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
+                             bool training, std::optional<uint64_t> seed);
+
+}  // namespace tl::addon

@@ -1,0 +1,166 @@
+#include "model_wrap.h"
+
+#include "compute_workers.h"
+#include "convert.h"
+#include "js_errors.h"
+
+namespace tl::addon {
+namespace {
+
+// An async method never throws synchronously: errors become a rejected promise.
+Napi::Value Rejected(Napi::Env env, const Napi::Error& error) {
+  auto deferred = Napi::Promise::Deferred::New(env);
+  deferred.Reject(error.Value());
+  return deferred.Promise();
+}
+
+template <typename F>
+Napi::Value AsyncGuarded(Napi::Env env, F&& body) {
+  try {
+    return Guarded(env, std::forward<F>(body));
+  } catch (const Napi::Error& e) {
+    return Rejected(env, e);
+  }
+}
+
+}  // namespace
+
+Napi::Function ModelWrap::Define(Napi::Env env) {
+  return DefineClass(env, "Model",
+                     {
+                         InstanceMethod<&ModelWrap::Describe>("describe"),
+                         InstanceMethod<&ModelWrap::GetWeights>("getWeights"),
+                         InstanceMethod<&ModelWrap::SetWeights>("setWeights"),
+                         InstanceMethod<&ModelWrap::Compile>("compile"),
+                         InstanceMethod<&ModelWrap::Predict>("predict"),
+                         InstanceMethod<&ModelWrap::Evaluate>("evaluate"),
+                         InstanceMethod<&ModelWrap::Gradients>("gradients"),
+                         InstanceMethod<&ModelWrap::Fit>("fit"),
+                         InstanceMethod<&ModelWrap::RequestStop>("requestStop"),
+                         InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                     });
+}
+
+ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+  Guarded(info.Env(), [&] {
+    model_ = std::make_shared<Model>(ToModelSpec(info[0]));
+    return 0;
+  });
+}
+
+std::shared_ptr<Model> ModelWrap::Live(Napi::Env env) const {
+  if (!model_) throw StateError(env, "ERR_DISPOSED", "The model has been disposed");
+  return model_;
+}
+
+void ModelWrap::CheckNotBusy(Napi::Env env, const char* what, bool paused_ok) const {
+  if (!job_ || job_->finished()) return;
+  if (paused_ok && job_->paused()) return;
+  throw StateError(env, "ERR_BUSY",
+                   std::string("Cannot ") + what + " while the model is training; wait for fit() to finish" +
+                       (paused_ok ? " or call it from an epoch callback" : ""));
+}
+
+Napi::Value ModelWrap::Describe(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value { return FromLayerInfo(info.Env(), Live(info.Env())->graph().Describe()); });
+}
+
+Napi::Value ModelWrap::GetWeights(const Napi::CallbackInfo& info) {
+  return Guarded(info.Env(), [&]() -> Napi::Value {
+    auto model = Live(info.Env());
+    CheckNotBusy(info.Env(), "read weights", /*paused_ok=*/true);
+    std::lock_guard<std::mutex> lock(model->mutex());
+    return FromTensorList(info.Env(), model->graph().GetWeights());
+  });
+}
+
+void ModelWrap::SetWeights(const Napi::CallbackInfo& info) {
+  Guarded(info.Env(), [&] {
+    auto model = Live(info.Env());
+    CheckNotBusy(info.Env(), "set weights", /*paused_ok=*/true);
+    auto weights = ToTensorList(info[0], "weights");
+    std::lock_guard<std::mutex> lock(model->mutex());
+    model->graph().SetWeights(weights);
+    return 0;
+  });
+}
+
+void ModelWrap::Compile(const Napi::CallbackInfo& info) {
+  Guarded(info.Env(), [&] {
+    auto model = Live(info.Env());
+    CheckNotBusy(info.Env(), "compile", /*paused_ok=*/false);
+    std::lock_guard<std::mutex> lock(model->mutex());
+    model->Compile(ToCompileSpec(info[0]));
+    return 0;
+  });
+}
+
+Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return AsyncGuarded(env, [&]() -> Napi::Value {
+    auto model = Live(env);
+    CheckNotBusy(env, "predict", /*paused_ok=*/true);
+    at::Tensor x = ToTensor(info[0], "x");
+    return StartPredict(env, model, x, info[1].As<Napi::Number>().Int64Value());
+  });
+}
+
+Napi::Value ModelWrap::Evaluate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return AsyncGuarded(env, [&]() -> Napi::Value {
+    auto model = Live(env);
+    CheckNotBusy(env, "evaluate", /*paused_ok=*/true);
+    model->setup();  // ERR_NOT_COMPILED now rather than on the pool
+    return StartEvaluate(env, model, ToTensor(info[0], "x"), ToTensor(info[1], "y"),
+                         info[2].As<Napi::Number>().Int64Value());
+  });
+}
+
+Napi::Value ModelWrap::Gradients(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return AsyncGuarded(env, [&]() -> Napi::Value {
+    auto model = Live(env);
+    CheckNotBusy(env, "compute gradients", /*paused_ok=*/false);
+    model->setup();
+    std::optional<uint64_t> seed;
+    if (info.Length() > 3 && info[3].IsNumber()) seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
+    return StartGradients(env, model, ToTensor(info[0], "x"), ToTensor(info[1], "y"),
+                          info[2].As<Napi::Boolean>().Value(), seed);
+  });
+}
+
+Napi::Value ModelWrap::Fit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return AsyncGuarded(env, [&]() -> Napi::Value {
+    auto model = Live(env);
+    if (job_ && !job_->finished()) {
+      throw StateError(env, "ERR_BUSY", "fit() is already running on this model; wait for it to finish");
+    }
+    model->setup();
+    FitJob::Data data;
+    data.x = ToTensor(info[0], "x");
+    data.y = ToTensor(info[1], "y");
+    if (info[2].IsObject()) {
+      Napi::Object v = info[2].As<Napi::Object>();
+      data.validation = Validation{ToTensor(v.Get("x"), "validation.x"), ToTensor(v.Get("y"), "validation.y")};
+    }
+    data.options = ToFitOptions(info[3]);
+    if (!info[4].IsFunction() || !info[5].IsFunction()) {
+      throw Napi::TypeError::New(env, "fit expects onBatch and onEpoch functions");
+    }
+    job_ = FitJob::Start(env, model, std::move(data), info[4].As<Napi::Function>(), info[5].As<Napi::Function>());
+    return job_->promise();
+  });
+}
+
+void ModelWrap::RequestStop(const Napi::CallbackInfo&) {
+  if (job_) job_->RequestStop();
+}
+
+void ModelWrap::Dispose(const Napi::CallbackInfo&) {
+  // A running job keeps its own reference: the engine frees the model when it ends.
+  if (job_ && !job_->finished()) job_->RequestStop();
+  model_.reset();
+}
+
+}  // namespace tl::addon

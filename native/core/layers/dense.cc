@@ -1,0 +1,48 @@
+#include "dense.h"
+
+#include "../activations.h"
+#include "../errors.h"
+#include "../initializers.h"
+
+namespace tl {
+
+Dense::Dense(const DenseSpec& spec, const Shape& input_shape) : spec_(spec), input_shape_(input_shape) {
+  if (input_shape.empty() || input_shape.back() <= 0) {
+    throw ShapeError("Layer '" + spec.name + "' (Dense) needs a known last input dimension");
+  }
+  kernel_ = Initialize(spec.kernel_initializer, {input_shape.back(), spec.units}).set_requires_grad(true);
+  if (spec.use_bias) bias_ = Initialize(spec.bias_initializer, {spec.units}).set_requires_grad(true);
+  GetActivation(spec.activation);
+}
+
+std::vector<at::Tensor> Dense::Forward(const at::Tensor& x, const ForwardContext&) {
+  if (x.dim() < 2 || x.size(-1) != input_shape_.back()) {
+    throw ShapeError("Layer '" + spec_.name + "' (Dense) expects a last dimension of " +
+                     std::to_string(input_shape_.back()) + " but received " + c10::str(x.sizes()));
+  }
+  at::Tensor y = spec_.use_bias ? at::matmul(x, kernel_) + bias_ : at::matmul(x, kernel_);
+  return {GetActivation(spec_.activation)(y)};
+}
+
+std::vector<at::Tensor> Dense::Weights() const {
+  if (spec_.use_bias) return {kernel_, bias_};
+  return {kernel_};
+}
+
+Shape Dense::OutputShape() const {
+  Shape out = input_shape_;
+  out.back() = spec_.units;
+  return out;
+}
+
+LayerInfo Dense::Describe() const {
+  LayerInfo info;
+  info.name = spec_.name;
+  info.class_name = "Dense";
+  info.output_shape = {-1};
+  for (int64_t d : OutputShape()) info.output_shape.push_back(d);
+  for (const auto& w : Weights()) info.params += w.numel();
+  return info;
+}
+
+}  // namespace tl

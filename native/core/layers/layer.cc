@@ -1,0 +1,14 @@
+#include "layer.h"
+
+#include "../compat.h"
+
+namespace tl {
+
+at::Tensor DropoutMask(at::IntArrayRef shape, double rate, const ForwardContext& ctx) {
+  at::NoGradGuard no_grad;
+  auto gen = ctx.generator ? *ctx.generator : compat::DefaultCpuGenerator();
+  auto mask = at::empty(shape, at::kFloat).bernoulli_(1.0 - rate, gen);
+  return mask.div_(1.0 - rate);
+}
+
+}  // namespace tl

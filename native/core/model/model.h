@@ -1,0 +1,43 @@
+// A built model as the engine keeps it: the layer graph, its training setup once
+// compiled, and the lock that serializes compute on it (a training epoch, a predict).
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "../errors.h"
+#include "../train/metrics.h"
+#include "../train/optimizer.h"
+#include "sequential.h"
+
+namespace tl {
+
+/// What `compile` sets: optimizer (with its state), loss and metrics.
+struct TrainingSetup {
+  CompileSpec spec;
+  std::unique_ptr<Optimizer> optimizer;
+};
+
+class Model {
+ public:
+  explicit Model(const ModelSpec& spec) : graph_(spec) {}
+
+  Sequential& graph() { return graph_; }
+  const Sequential& graph() const { return graph_; }
+
+  /// Sets optimizer, loss and metrics; resets the optimizer state.
+  void Compile(const CompileSpec& spec);
+  bool compiled() const { return setup_ != nullptr; }
+  /// The training setup; ERR_NOT_COMPILED before `Compile`.
+  TrainingSetup& setup();
+
+  /// Held while computing (a training epoch, predict, evaluate); released at epoch ends.
+  std::mutex& mutex() { return mutex_; }
+
+ private:
+  Sequential graph_;
+  std::unique_ptr<TrainingSetup> setup_;
+  std::mutex mutex_;
+};
+
+}  // namespace tl

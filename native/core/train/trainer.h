@@ -1,0 +1,65 @@
+// Training, evaluation, prediction and gradients over a Model, all in C++:
+// shuffle, batch, forward, loss, backward, clip, optimizer step, metrics.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../model/model.h"
+
+namespace tl {
+
+using Logs = std::vector<std::pair<std::string, double>>;
+
+struct BatchReport {
+  int64_t epoch = 0, batch = 0, steps = 0, size = 0;
+  /// Running means over the epoch so far.
+  Logs logs;
+};
+
+struct EpochReport {
+  int64_t epoch = 0;
+  Logs logs;
+};
+
+/// What the caller answers at an epoch end.
+struct EpochAnswer {
+  bool stop = false;
+  std::optional<double> learning_rate;
+};
+
+struct FitHooks {
+  /// Polled after every batch; true stops training.
+  std::function<bool()> stop_requested;
+  /// Called after each batch when `FitOptions::report_batches` (must not block long).
+  std::function<void(const BatchReport&)> on_batch;
+  /// Called at each epoch end with the model lock released; blocks until answered.
+  std::function<EpochAnswer(const EpochReport&)> on_epoch;
+};
+
+/// A validation set, or none.
+struct Validation {
+  at::Tensor x, y;
+};
+
+/// Trains `model` (compiled) on x, y. Throws ERR_SHAPE for mismatched data.
+void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::optional<Validation>& validation,
+         const FitOptions& options, const FitHooks& hooks);
+
+/// Loss and metrics over x, y in inference mode, Keras keys.
+Logs Evaluate(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size);
+
+/// Outputs in inference mode, computed batch by batch and concatenated.
+std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size);
+
+/// Gradient of the mean loss over all of x, y w.r.t. every weight (Keras order).
+/// `training` turns dropout on, drawn from a generator seeded with `seed`.
+std::vector<at::Tensor> Gradients(Model& model, const at::Tensor& x, const at::Tensor& y, bool training,
+                                  std::optional<uint64_t> seed);
+
+}  // namespace tl
