@@ -1,3 +1,5 @@
+#include <c10/core/GradMode.h>
+
 #include "initializers.h"
 
 #include <cmath>
@@ -74,7 +76,7 @@ at::Tensor Orthogonal(at::IntArrayRef shape, double gain, at::Generator gen) {
 }  // namespace
 
 at::Tensor Initialize(const InitializerSpec& spec, at::IntArrayRef shape) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   const std::string& cls = spec.class_name;
   if (cls == "Zeros") return at::zeros(shape, at::kFloat);
   if (cls == "Ones") return at::ones(shape, at::kFloat);

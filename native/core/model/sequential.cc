@@ -1,3 +1,5 @@
+#include <c10/core/GradMode.h>
+
 #include "sequential.h"
 
 #include "../errors.h"
@@ -63,7 +65,7 @@ void Sequential::SetWeights(const std::vector<at::Tensor>& weights) {
                        ShapeString(weights[i].sizes().vec()));
     }
   }
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   for (size_t i = 0; i < current.size(); ++i) current[i].copy_(weights[i]);
 }
 

@@ -1,3 +1,5 @@
+#include <c10/core/GradMode.h>
+
 #include "metrics.h"
 
 #include <cmath>
@@ -25,7 +27,7 @@ void MetricSet::Reset() {
 }
 
 void MetricSet::Update(double batch_loss, const at::Tensor& prediction, const at::Tensor& target) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   const double n = static_cast<double>(prediction.size(0));
   loss_sum_ += batch_loss * n;
   samples_ += n;

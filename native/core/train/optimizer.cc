@@ -1,3 +1,5 @@
+#include <c10/core/GradMode.h>
+
 #include "optimizer.h"
 
 #include <cmath>
@@ -113,7 +115,7 @@ at::Tensor& Optimizer::State(std::vector<at::Tensor>& states, size_t slot, const
 }
 
 void ClipGradients(const OptimizerSpec& spec, std::vector<at::Tensor>& grads) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   if (spec.clipnorm) {
     const double limit = *spec.clipnorm;
     for (auto& g : grads) {
@@ -142,7 +144,7 @@ void ClipGradients(const OptimizerSpec& spec, std::vector<at::Tensor>& grads) {
 }
 
 void Optimizer::Step(const std::vector<at::Tensor>& params) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   std::vector<at::Tensor> grads;
   grads.reserve(params.size());
   for (const auto& p : params) grads.push_back(p.grad());

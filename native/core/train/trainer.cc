@@ -1,3 +1,5 @@
+#include <c10/core/GradMode.h>
+
 #include "trainer.h"
 
 #include <random>
@@ -32,7 +34,7 @@ at::Generator JobGenerator(std::optional<uint64_t> seed) {
 // Loss and metrics over x, y in inference mode; the caller holds the model lock.
 Logs EvaluateLocked(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size,
                     const std::string& prefix) {
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   TrainingSetup& setup = model.setup();
   MetricSet metrics(setup.spec.metrics);
   const int64_t n = x.size(0);
@@ -115,7 +117,7 @@ std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch
   if (batch_size <= 0) throw SpecError("batch_size must be positive");
   std::lock_guard<std::mutex> lock(model.mutex());
   model.graph().CheckInput(x);
-  at::NoGradGuard no_grad;
+  c10::NoGradGuard no_grad;
   std::vector<std::vector<at::Tensor>> parts;
   const int64_t n = x.size(0);
   for (int64_t start = 0; start < n; start += batch_size) {

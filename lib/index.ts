@@ -1,0 +1,24 @@
+/**
+ * torch-lstm: Keras-style LSTM models for Node.js on LibTorch.
+ */
+export { sequential, Sequential } from './models/sequential.js';
+export type { SequentialArgs } from './models/sequential.js';
+export type { EvaluateArgs, PredictArgs, GradientsArgs } from './models/call-args.js';
+export type { FitArgs } from './models/fit.js';
+export type { CompileArgs, MetricName } from './models/compile-args.js';
+export { layers, LSTM, Dense, Dropout, Layer, Initializer, initializers } from './layers/index.js';
+export type {
+  LSTMArgs, LSTMConfig, DenseArgs, DenseConfig, DropoutArgs, DropoutConfig, ActivationIdentifier, InitializerIdentifier,
+} from './layers/index.js';
+export { optimizers } from './training/optimizers.js';
+export type { AdamArgs, SGDArgs, RMSpropArgs, AdagradArgs, AnyOptimizer } from './training/optimizers.js';
+export { losses } from './training/losses.js';
+export * as callbacks from './training/callbacks/index.js';
+export * as preprocessing from './preprocessing/index.js';
+export * as metrics from './metrics/index.js';
+export * as forecasting from './forecasting/index.js';
+export { Tensor } from './tensor.js';
+export type { TensorInput, TensorLike, NestedArray } from './tensor.js';
+export { TorchError, AbortError } from './errors.js';
+export { getThreadInfo, setNumThreads } from './threads.js';
+export { versions } from './models/engine.js';

@@ -1,0 +1,65 @@
+/**
+ * Options of the data-taking methods other than fit: `evaluate`, `predict`, `gradients`,
+ * with the option checks they share with `fit`.
+ */
+import { boolean, checkOptions, describe, integer } from '../validate.js';
+
+/** Options of `evaluate`. */
+export interface EvaluateArgs {
+  /** Samples per batch. Defaults to `32`. */
+  batchSize?: number;
+  /** 0: silent; 1 or 2: print the results on one line. Defaults to `1`. */
+  verbose?: 0 | 1 | 2;
+}
+
+/** Options of `predict`. */
+export interface PredictArgs {
+  /** Samples per batch. Defaults to `32`. */
+  batchSize?: number;
+}
+
+/** Options of `gradients`. */
+export interface GradientsArgs {
+  /** Run in training mode (dropout active). Defaults to `false`. */
+  training?: boolean;
+  /** Seed for the dropout masks when `training` is true. Defaults to a random draw. */
+  seed?: number;
+}
+
+export function verboseOption(value: unknown, name: string): 0 | 1 | 2 {
+  if (value === undefined || value === 'auto') return 1;
+  if (value === 0 || value === 1 || value === 2) return value;
+  const what = "0, 1, 2 or 'auto'";
+  throw typeof value === 'number'
+    ? new RangeError(`Expected ${what} for ${name} but received ${describe(value)}`)
+    : new TypeError(`Expected ${what} for ${name} but received ${describe(value)} of type ${typeof value}`);
+}
+
+export function seedOption(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  return integer(value, name, { min: 0, max: Number.MAX_SAFE_INTEGER });
+}
+
+/** Validates `evaluate` options. */
+export function evaluateOptions(args: unknown): { batchSize: number; verbose: 0 | 1 | 2 } {
+  const o = checkOptions<EvaluateArgs>(args, 'evaluate', ['batchSize', 'verbose']);
+  return {
+    batchSize: o.batchSize === undefined ? 32 : integer(o.batchSize, 'evaluate.batchSize', { min: 1 }),
+    verbose: verboseOption(o.verbose, 'evaluate.verbose'),
+  };
+}
+
+/** Validates `predict` options. */
+export function predictOptions(args: unknown): { batchSize: number } {
+  const o = checkOptions<PredictArgs>(args, 'predict', ['batchSize']);
+  return { batchSize: o.batchSize === undefined ? 32 : integer(o.batchSize, 'predict.batchSize', { min: 1 }) };
+}
+
+/** Validates `gradients` options. */
+export function gradientsOptions(args: unknown): { training: boolean; seed: number | undefined } {
+  const o = checkOptions<GradientsArgs>(args, 'gradients', ['training', 'seed']);
+  return {
+    training: o.training === undefined ? false : boolean(o.training, 'gradients.training'),
+    seed: seedOption(o.seed, 'gradients.seed'),
+  };
+}
