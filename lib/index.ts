@@ -17,6 +17,7 @@ export * as callbacks from './training/callbacks/index.js';
 export * as preprocessing from './preprocessing/index.js';
 export * as metrics from './metrics/index.js';
 export * as forecasting from './forecasting/index.js';
+export * as reports from './reports/index.js';
 export { Tensor } from './tensor.js';
 export type { TensorInput, TensorLike, NestedArray } from './tensor.js';
 export { TorchError, AbortError } from './errors.js';

@@ -15,7 +15,8 @@ export interface ForecastTensor {
  * A torch-lstm `Sequential` satisfies it; so does any hand-written fake.
  */
 export interface ForecastModel {
-  predict(x: ForecastTensor): Promise<{ data: Float32Array; shape: number[] }>;
+  /** A model whose last layer returns states resolves to `[output, ...states]`; the output is used. */
+  predict(x: ForecastTensor): Promise<ForecastTensor | ForecastTensor[]>;
 }
 
 /** Options of {@link predictFuture}. */
@@ -91,7 +92,8 @@ export async function predictFuture(
   const shape = [1, lookBack, features];
   for (let step = 0; step < steps; step++) {
     const data = Float32Array.from(window.flat());
-    const result = await model.predict({ data, shape: [...shape] });
+    const returned = await model.predict({ data, shape: [...shape] });
+    const result = Array.isArray(returned) ? returned[0]! : returned;
     const value = singleValue(result, step);
     out.push(value);
     const next = exogenous ? [...exogenous[step]!] : [...window[lookBack - 1]!];

@@ -234,10 +234,30 @@ export class Sequential implements CallbackModel {
   }
 
   /**
-   * Predictions for `x`: a Tensor, or `[output, h, c]` when the last layer is an LSTM with
-   * `returnState`.
+   * Predictions for `x` (the model's output), computed off the event loop in batches.
+   *
+   * @param x inputs `[samples, timesteps, features]`, nested arrays or `{ data, shape }`.
+   * @param args `batchSize` (Defaults to `32`).
+   * @returns the output tensor. When the last layer is an LSTM with `returnState`, this is
+   *   its main output; {@link predictOutputs} gives `[output, h, c]`.
+   * @example
+   * const yhat = await model.predict(xTest);
+   * yhat.shape; // [samples, 1]
+   * @throws {TypeError|RangeError} for malformed `x`; rejects with a TorchError from the engine.
    */
-  async predict(x: TensorInput, args?: PredictArgs): Promise<Tensor | Tensor[]> {
+  async predict(x: TensorInput, args?: PredictArgs): Promise<Tensor> {
+    const outputs = await this.predictOutputs(x, args);
+    return outputs[0]!;
+  }
+
+  /**
+   * Every output of the model for `x`: `[output]`, or `[output, h, c]` when the last layer is
+   * an LSTM with `returnState` (Keras's `predict` result for such a model).
+   *
+   * @example
+   * const [output, h, c] = await model.predictOutputs(x);
+   */
+  async predictOutputs(x: TensorInput, args?: PredictArgs): Promise<Tensor[]> {
     this.#assertNotDisposed();
     const { batchSize } = predictOptions(args);
     const { native, arch } = this.#ensureNative();
@@ -250,8 +270,7 @@ export class Sequential implements CallbackModel {
     } catch (err) {
       throw fromNative(err, callSite);
     }
-    const tensors = out.map(toTensor);
-    return arch.outputShapes.length > 1 ? tensors : tensors[0]!;
+    return out.map(toTensor);
   }
 
   /**
