@@ -88,7 +88,8 @@ export interface NativeModel {
   setWeights(weights: NativeTensor[]): void;
   /** Sets optimizer, loss and metrics; resets optimizer state. */
   compile(config: CompileSpecJson): void;
-  predict(x: NativeTensor, batchSize: number): Promise<NativeTensor[]>;
+  /** `training` keeps dropout active (Monte-Carlo dropout), masks seeded by `seed`. */
+  predict(x: NativeTensor, batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
   evaluate(x: NativeTensor, y: NativeTensor, batchSize: number): Promise<Record<string, number>>;
   /** Gradients of the (unregularized) loss w.r.t. each weight, in getWeights order. */
   gradients(x: NativeTensor, y: NativeTensor, training: boolean, seed?: number): Promise<NativeTensor[]>;

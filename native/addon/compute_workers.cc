@@ -67,9 +67,10 @@ Napi::Promise Queue(Napi::Env env, typename PromiseWorker<Result>::Compute compu
 
 }  // namespace
 
-Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size) {
+Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size,
+                           bool training, std::optional<uint64_t> seed) {
   return Queue<std::vector<at::Tensor>>(
-      env, [model, x, batch_size] { return Predict(*model, x, batch_size); },
+      env, [model, x, batch_size, training, seed] { return Predict(*model, x, batch_size, training, seed); },
       [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
 }
 

@@ -11,7 +11,8 @@
 
 namespace tl::addon {
 
-Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size);
+Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size,
+                           bool training, std::optional<uint64_t> seed);
 Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
                             int64_t batch_size);
 Napi::Promise StartGradients(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,

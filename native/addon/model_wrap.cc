@@ -101,7 +101,10 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
     auto model = Live(env);
     CheckNotBusy(env, "predict", /*paused_ok=*/true);
     at::Tensor x = ToTensor(info[0], "x");
-    return StartPredict(env, model, x, info[1].As<Napi::Number>().Int64Value());
+    const bool training = info.Length() > 2 && info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
+    std::optional<uint64_t> seed;
+    if (info.Length() > 3 && info[3].IsNumber()) seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
+    return StartPredict(env, model, x, info[1].As<Napi::Number>().Int64Value(), training, seed);
   });
 }
 

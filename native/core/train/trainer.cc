@@ -113,15 +113,19 @@ Logs Evaluate(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t ba
   return EvaluateLocked(model, x, y, batch_size, "");
 }
 
-std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size) {
+std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size, bool training,
+                                std::optional<uint64_t> seed) {
   if (batch_size <= 0) throw SpecError("batch_size must be positive");
   std::lock_guard<std::mutex> lock(model.mutex());
   model.graph().CheckInput(x);
   c10::NoGradGuard no_grad;
+  std::optional<at::Generator> gen;
+  if (training) gen = JobGenerator(seed);
+  const ForwardContext ctx{training, gen ? &*gen : nullptr};
   std::vector<std::vector<at::Tensor>> parts;
   const int64_t n = x.size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
-    auto outs = model.graph().Forward(x.narrow(0, start, std::min(batch_size, n - start)), ForwardContext{});
+    auto outs = model.graph().Forward(x.narrow(0, start, std::min(batch_size, n - start)), ctx);
     if (parts.empty()) parts.resize(outs.size());
     for (size_t i = 0; i < outs.size(); ++i) parts[i].push_back(outs[i]);
   }

@@ -54,8 +54,10 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
 /// Loss and metrics over x, y in inference mode, Keras keys.
 Logs Evaluate(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size);
 
-/// Outputs in inference mode, computed batch by batch and concatenated.
-std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size);
+/// Outputs computed batch by batch and concatenated. Inference mode, unless `training`
+/// (Monte-Carlo dropout: masks drawn from a generator seeded with `seed`).
+std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size, bool training = false,
+                                std::optional<uint64_t> seed = std::nullopt);
 
 /// Gradient of the mean loss over all of x, y w.r.t. every weight (Keras order).
 /// `training` turns dropout on, drawn from a generator seeded with `seed`.
