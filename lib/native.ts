@@ -105,8 +105,11 @@ export interface NativeModel {
     onBatch: (report: NativeBatchReport) => void,
     onEpoch: (report: NativeEpochReport, resume: (answer: NativeEpochAnswer) => void) => void,
   ): Promise<void>;
-  /** Asks a running fit to stop after the current batch. */
-  requestStop(): void;
+  /**
+   * Asks a running fit to stop after the batch in flight: at once (abort, dispose), or, with
+   * `finishEpoch`, after validating and reporting the current epoch (Keras's `stopTraining`).
+   */
+  requestStop(finishEpoch?: boolean): void;
   /** Frees the engine's memory now, or when a running job ends. */
   dispose(): void;
 }

@@ -7,6 +7,7 @@
  * the learning rate for the next epoch. `resume()` is ALWAYS called, whatever a callback
  * throws, so the native thread is never left waiting.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { AbortError, fromNative, TorchError } from '../errors.js';
 import type {
   NativeBatchReport,
@@ -118,6 +119,20 @@ export interface FitContext {
   currentEngineLearningRate(): number;
 }
 
+/**
+ * The model whose fit callbacks are running at a sync point (train begin/end, epoch begin/end:
+ * the engine is not stepping), carried through the callbacks' async continuations.
+ */
+const syncPoint = new AsyncLocalStorage<CallbackModel>();
+
+/**
+ * Whether the caller runs inside a callback of `model`'s fit at a sync point, where predict,
+ * evaluate and weight access are allowed (code outside the callbacks still gets `ERR_BUSY`).
+ */
+export function atFitSyncPoint(model: CallbackModel): boolean {
+  return syncPoint.getStore() === model;
+}
+
 /** Splits off the LAST `fraction` of the samples (before any shuffling), as Keras does. */
 export function splitValidation(
   x: Packed,
@@ -197,9 +212,10 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
   let failure: { error: unknown } | undefined;
   let aborted = false;
   let lastLogs: Logs = {};
-  const requestStop = (): void => {
+  /** `finishEpoch`: Keras's stopTraining (the epoch ends, with validation and its hooks); else abort now. */
+  const requestStop = (finishEpoch = false): void => {
     try {
-      native.requestStop();
+      native.requestStop(finishEpoch);
     } catch {
       // The job may have ended or the model been disposed; nothing left to stop.
     }
@@ -213,13 +229,17 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
     requestStop();
   };
 
+  /** Runs hooks at a sync point (no job running, or the engine paused at an epoch end). */
+  const atSyncPoint = (hooks: () => Promise<void>): Promise<void> => syncPoint.run(model, hooks);
+
   const onBatch = (report: NativeBatchReport): void => {
-    if (failure || ctx.isDisposed()) return;
+    // Reports queued before an abort are dropped: no user hook runs after the signal fired.
+    if (failure || aborted || ctx.isDisposed()) return;
     void list.onBatchEnd(report.batch, { ...report.logs });
     // flush() surfaces an error a batch hook threw; stopTraining set there stops after this batch.
     list.flush().then(
       () => {
-        if (model.stopTraining) requestStop();
+        if (model.stopTraining) requestStop(true);
       },
       fail,
     );
@@ -231,10 +251,10 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
       try {
         if (failure || aborted || ctx.isDisposed()) return;
         const logs: Logs = { ...report.logs };
-        await list.onEpochEnd(report.epoch, logs);
+        await atSyncPoint(() => list.onEpochEnd(report.epoch, logs));
         lastLogs = logs;
         const last = report.epoch + 1 >= o.epochs;
-        if (!model.stopTraining && !last && !aborted && !ctx.isDisposed()) await list.onEpochBegin(report.epoch + 1);
+        if (!model.stopTraining && !last && !aborted && !ctx.isDisposed()) await atSyncPoint(() => list.onEpochBegin(report.epoch + 1));
         answer.stop = model.stopTraining || aborted || ctx.isDisposed();
         const lr = model.optimizer.learningRate;
         if (lr !== ctx.currentEngineLearningRate()) answer.learningRate = lr;
@@ -255,9 +275,9 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
 
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await list.onTrainBegin();
+    await atSyncPoint(() => list.onTrainBegin());
     if (o.initialEpoch < o.epochs) {
-      await list.onEpochBegin(o.initialEpoch);
+      await atSyncPoint(() => list.onEpochBegin(o.initialEpoch));
       if (aborted) throw abortError(o.signal!, history);
       ctx.syncLearningRate();
       const callSite = new Error();
@@ -271,7 +291,7 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
           onBatch,
           onEpoch,
         );
-        if (model.stopTraining) requestStop();
+        if (model.stopTraining) requestStop(true);
         await job;
       } catch (error) {
         nativeError = error;
@@ -288,7 +308,7 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
       if (nativeError !== undefined) throw fromNative(nativeError, callSite);
       if (aborted) throw abortError(o.signal!, history);
     }
-    await list.onTrainEnd(lastLogs);
+    await atSyncPoint(() => list.onTrainEnd(lastLogs));
     return history;
   } finally {
     o.signal?.removeEventListener('abort', onAbort);

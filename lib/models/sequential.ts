@@ -18,7 +18,7 @@ import { type Architecture, buildArchitecture, checkUniqueNames, checkWeights, c
 import { type CompileArgs, compileConfig, type CompileConfig } from './compile-args.js';
 import { getBinding } from './engine.js';
 import { evaluateOptions, type EvaluateArgs, gradientsOptions, type GradientsArgs, predictOptions, type PredictArgs } from './call-args.js';
-import { type FitArgs, fitOptions, runFit } from './fit.js';
+import { atFitSyncPoint, type FitArgs, fitOptions, runFit } from './fit.js';
 import { summaryText } from './summary.js';
 
 /** Options of {@link sequential}. */
@@ -31,8 +31,9 @@ function disposedError(): TorchError {
   return new TorchError('ERR_DISPOSED', 'The model was disposed; create a new one');
 }
 
-function busyError(what: string): TorchError {
-  return new TorchError('ERR_BUSY', `Cannot ${what} while fit is running on this model; await fit (or abort it) first`);
+function busyError(what: string, syncPointOk = false): TorchError {
+  const where = syncPointOk ? ', or call it from an epoch-end or train-begin/end callback' : '';
+  return new TorchError('ERR_BUSY', `Cannot ${what} while fit is running on this model; await fit (or abort it) first${where}`);
 }
 
 function toTensor(t: NativeTensor): Tensor {
@@ -212,7 +213,7 @@ export class Sequential implements CallbackModel {
    * `{ loss: 0.012, mae: 0.081 }`.
    */
   async evaluate(x: TensorInput, y: TensorInput, args?: EvaluateArgs): Promise<Record<string, number>> {
-    this.#assertUsable('evaluate');
+    this.#assertUsable('evaluate', true);
     const { batchSize, verbose } = evaluateOptions(args);
     const { native, arch } = this.#ensureCompiled('evaluate');
     const px = pack(x, 'evaluate.x');
@@ -258,7 +259,7 @@ export class Sequential implements CallbackModel {
    * const [output, h, c] = await model.predictOutputs(x);
    */
   async predictOutputs(x: TensorInput, args?: PredictArgs): Promise<Tensor[]> {
-    this.#assertNotDisposed();
+    this.#assertUsable('predict', true);
     const { batchSize } = predictOptions(args);
     const { native, arch } = this.#ensureNative();
     const px = pack(x, 'predict.x');
@@ -293,8 +294,13 @@ export class Sequential implements CallbackModel {
     }
   }
 
-  /** The weights, in Keras order and layout (LSTM: kernel, recurrent kernel, bias; gates i, f, c, o). */
+  /**
+   * The weights, in Keras order and layout (LSTM: kernel, recurrent kernel, bias; gates i, f, c, o).
+   * @throws {TorchError} `ERR_BUSY` while fit runs, except from its train and epoch callbacks
+   *   (the same holds for {@link setWeights}, {@link predict} and {@link evaluate}).
+   */
   getWeights(): Tensor[] {
+    this.#assertUsable('read weights', true);
     const { native } = this.#ensureNative();
     const callSite = new Error();
     try {
@@ -310,6 +316,7 @@ export class Sequential implements CallbackModel {
    * i, f, c, o; Dense kernel `[in, out]`, bias `[out]`).
    */
   setWeights(weights: readonly (Tensor | TensorInput)[]): void {
+    this.#assertUsable('set weights', true);
     const { native, arch } = this.#ensureNative();
     const packed = checkWeights(arch, weights);
     const callSite = new Error();
@@ -366,9 +373,10 @@ export class Sequential implements CallbackModel {
     if (this.#disposed) throw disposedError();
   }
 
-  #assertUsable(what: string): void {
+  /** Not disposed, and no fit running (or, with `syncPointOk`, called from fit's callbacks at a sync point). */
+  #assertUsable(what: string, syncPointOk = false): void {
     this.#assertNotDisposed();
-    if (this.#busy) throw busyError(what);
+    if (this.#busy && !(syncPointOk && atFitSyncPoint(this))) throw busyError(what, syncPointOk);
   }
 
   #ensureNative(): { native: NativeModel; arch: Architecture } {

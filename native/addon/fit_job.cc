@@ -32,7 +32,10 @@ void FitJob::Run() {
   try {
     ApplyThreadSettings();
     FitHooks hooks;
-    hooks.stop_requested = [this] { return stop_.load(); };
+    hooks.stop_requested = [this] {
+      if (stop_) return StopMode::kNow;
+      return stop_after_epoch_ ? StopMode::kAfterEpoch : StopMode::kContinue;
+    };
     auto self = shared_from_this();
     hooks.on_batch = [self](const BatchReport& report) {
       self->tsfn_.NonBlockingCall([self, report](Napi::Env env, Napi::Function) {

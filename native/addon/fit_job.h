@@ -34,8 +34,9 @@ class FitJob : public std::enable_shared_from_this<FitJob> {
   ~FitJob();
 
   Napi::Promise promise() const { return deferred_.Promise(); }
-  /// Asks the trainer to stop after the batch in flight (any thread).
-  void RequestStop() { stop_ = true; }
+  /// Asks the trainer to stop after the batch in flight (any thread): at once, or after
+  /// finishing the epoch (validation and its report) when `finish_epoch`.
+  void RequestStop(bool finish_epoch) { (finish_epoch ? stop_after_epoch_ : stop_) = true; }
   /// JS thread: waiting at an epoch end for `resume`.
   bool paused() const { return paused_; }
   /// JS thread: training ended and the promise is settled.
@@ -57,6 +58,7 @@ class FitJob : public std::enable_shared_from_this<FitJob> {
   Napi::FunctionReference on_batch_;
   std::thread thread_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_after_epoch_{false};
   bool paused_ = false;
   bool finished_ = false;
   bool cleanup_registered_ = false;

@@ -156,13 +156,14 @@ Napi::Value ModelWrap::Fit(const Napi::CallbackInfo& info) {
   });
 }
 
-void ModelWrap::RequestStop(const Napi::CallbackInfo&) {
-  if (job_) job_->RequestStop();
+void ModelWrap::RequestStop(const Napi::CallbackInfo& info) {
+  const bool finish_epoch = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+  if (job_) job_->RequestStop(finish_epoch);
 }
 
 void ModelWrap::Dispose(const Napi::CallbackInfo&) {
   // A running job keeps its own reference: the engine frees the model when it ends.
-  if (job_ && !job_->finished()) job_->RequestStop();
+  if (job_ && !job_->finished()) job_->RequestStop(/*finish_epoch=*/false);
   model_.reset();
 }
 

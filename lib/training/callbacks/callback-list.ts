@@ -80,7 +80,7 @@ export interface CallbackListOptions {
  * reorder), its promise never rejects, and the first error a batch hook throws is held and
  * rethrown by the next `onEpochBegin`/`onEpochEnd`/`onTrainEnd`/`flush`; epoch and train hooks
  * wait for queued batch hooks first. Epoch hooks share one `logs` object, so a key one
- * callback adds (`learning_rate`) is seen by the next; batch hooks get a key-sorted copy,
+ * callback adds (`lr`) is seen by the next; batch hooks get a key-sorted copy,
  * as in Keras. A History and a ProgressLogger the list adds itself go last, as in Keras.
  *
  * @example

@@ -43,7 +43,7 @@ const OPTIONS: readonly (keyof ReduceLROnPlateauArgs)[] = [
  * stagnates. After `patience` epochs without an improvement larger than `minDelta`, the
  * optimizer's learning rate becomes `max(lr * factor, minLr)`, then `cooldown` epochs pass
  * before epochs without improvement count again. Each epoch's learning rate (before any
- * reduction) is written to the epoch logs as `learning_rate`, as Keras 3 does, so History and
+ * reduction) is written to the epoch logs as `lr` (Keras 3 writes `learning_rate`), so History and
  * the progress bar show it when they run after this callback.
  *
  * @example

@@ -62,9 +62,11 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
   const std::vector<at::Tensor> weights = model.graph().Weights();
   MetricSet metrics(setup.spec.metrics);
 
+  const auto stop_mode = [&hooks] { return hooks.stop_requested ? hooks.stop_requested() : StopMode::kContinue; };
   for (int64_t epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
     std::unique_lock<std::mutex> lock(model.mutex());
     metrics.Reset();
+    StopMode stop = StopMode::kContinue;
     at::Tensor order = options.shuffle ? at::randperm(n, gen, at::TensorOptions().dtype(at::kLong)) : at::Tensor();
     for (int64_t step = 0; step < steps; ++step) {
       const int64_t start = step * options.batch_size;
@@ -84,13 +86,15 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
       loss.backward();
       setup.optimizer->Step(weights);
       metrics.Update(loss.item<double>(), out.detach(), yb);
-      if (hooks.stop_requested && hooks.stop_requested()) {
+      stop = stop_mode();
+      if (stop == StopMode::kNow) {
         ClearGradients(weights);
         return;
       }
       if (options.report_batches && hooks.on_batch) {
         hooks.on_batch(BatchReport{epoch, step, steps, len, metrics.Results()});
       }
+      if (stop == StopMode::kAfterEpoch) break;
     }
     ClearGradients(weights);
     EpochReport report{epoch, metrics.Results()};
@@ -102,7 +106,7 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
     lock.unlock();
     EpochAnswer answer = hooks.on_epoch ? hooks.on_epoch(report) : EpochAnswer{};
     if (answer.learning_rate) setup.optimizer->set_learning_rate(*answer.learning_rate);
-    if (answer.stop || (hooks.stop_requested && hooks.stop_requested())) return;
+    if (answer.stop || stop != StopMode::kContinue || stop_mode() != StopMode::kContinue) return;
   }
 }
 

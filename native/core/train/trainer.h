@@ -33,9 +33,18 @@ struct EpochAnswer {
   std::optional<double> learning_rate;
 };
 
+/// What the caller wants after the batch in flight.
+enum class StopMode {
+  kContinue,
+  /// Keras's stop_training: leave the batch loop, then validate and report the epoch.
+  kAfterEpoch,
+  /// Abort: return at once, no epoch report.
+  kNow,
+};
+
 struct FitHooks {
-  /// Polled after every batch; true stops training.
-  std::function<bool()> stop_requested;
+  /// Polled after every batch.
+  std::function<StopMode()> stop_requested;
   /// Called after each batch when `FitOptions::report_batches` (must not block long).
   std::function<void(const BatchReport&)> on_batch;
   /// Called at each epoch end with the model lock released; blocks until answered.

@@ -157,16 +157,18 @@ describe('Sequential', () => {
     expect(after[3]!.data[0]).toBe(3); // the fake's fresh init for the new layer
   });
 
-  it('predicts a Tensor, or [output, h, c] when the last LSTM returns its state', async () => {
+  it('predicts a Tensor; predictOutputs gives [output, h, c] when the last LSTM returns its state', async () => {
     const model = article();
     const out = await model.predict(series(3), { batchSize: 2 });
     expect(out).toBeInstanceOf(Tensor);
     expect((out as Tensor).shape).toEqual([3, 1]);
     expect(fake.last().predictCalls[0]!.batchSize).toBe(2);
     const stateful = sequential([layers.lstm({ units: 4, inputShape: [10, 1], returnState: true })]);
-    const outs = await stateful.predict(series(2));
-    expect(Array.isArray(outs)).toBe(true);
-    expect((outs as Tensor[]).map((t) => t.shape)).toEqual([[2, 4], [2, 4], [2, 4]]);
+    const outs = await stateful.predictOutputs(series(2));
+    expect(outs.map((t) => t.shape)).toEqual([[2, 4], [2, 4], [2, 4]]);
+    const main = await stateful.predict(series(2));
+    expect(main).toBeInstanceOf(Tensor);
+    expect(main.shape).toEqual([2, 4]);
     stateful.compile({ loss: 'mse' });
     await expect(stateful.fit(series(2), [[1, 1, 1, 1], [1, 1, 1, 1]], { verbose: 0 })).rejects.toThrow(
       /returnState: true, so the model has 3 outputs/,
