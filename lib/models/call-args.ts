@@ -16,6 +16,14 @@ export interface EvaluateArgs {
 export interface PredictArgs {
   /** Samples per batch. Defaults to `32`. */
   batchSize?: number;
+  /**
+   * Keep dropout (and recurrent dropout) active, as Keras's `model(x, training=True)`: each
+   * call draws new masks, which is Monte-Carlo dropout (see `forecasting.predictIntervals`).
+   * Defaults to `false`.
+   */
+  training?: boolean;
+  /** Seed for the dropout masks when `training` is true. Defaults to a random draw. */
+  seed?: number;
 }
 
 /** Options of `gradients`. */
@@ -50,9 +58,13 @@ export function evaluateOptions(args: unknown): { batchSize: number; verbose: 0 
 }
 
 /** Validates `predict` options. */
-export function predictOptions(args: unknown): { batchSize: number } {
-  const o = checkOptions<PredictArgs>(args, 'predict', ['batchSize']);
-  return { batchSize: o.batchSize === undefined ? 32 : integer(o.batchSize, 'predict.batchSize', { min: 1 }) };
+export function predictOptions(args: unknown): { batchSize: number; training: boolean; seed: number | undefined } {
+  const o = checkOptions<PredictArgs>(args, 'predict', ['batchSize', 'training', 'seed']);
+  return {
+    batchSize: o.batchSize === undefined ? 32 : integer(o.batchSize, 'predict.batchSize', { min: 1 }),
+    training: o.training === undefined ? false : boolean(o.training, 'predict.training'),
+    seed: seedOption(o.seed, 'predict.seed'),
+  };
 }
 
 /** Validates `gradients` options. */

@@ -260,14 +260,14 @@ export class Sequential implements CallbackModel {
    */
   async predictOutputs(x: TensorInput, args?: PredictArgs): Promise<Tensor[]> {
     this.#assertUsable('predict', true);
-    const { batchSize } = predictOptions(args);
+    const { batchSize, training, seed } = predictOptions(args);
     const { native, arch } = this.#ensureNative();
     const px = pack(x, 'predict.x');
     checkX(arch, px, 'predict.x');
     const callSite = new Error();
     let out: NativeTensor[];
     try {
-      out = await native.predict(px, batchSize);
+      out = await native.predict(px, batchSize, training, seed);
     } catch (err) {
       throw fromNative(err, callSite);
     }

@@ -105,7 +105,7 @@ export class FakeModel implements NativeModel {
     this.learningRate = config.optimizer.config.learning_rate as number;
   }
 
-  async predict(x: NativeTensor, batchSize: number): Promise<NativeTensor[]> {
+  async predict(x: NativeTensor, batchSize: number, _training?: boolean, _seed?: number): Promise<NativeTensor[]> {
     this.predictCalls.push({ x, batchSize });
     await tick();
     if (this.disposed) throw new Error('[ERR_DISPOSED] disposed');
