@@ -70,7 +70,7 @@ async function buildNative() {
     run(process.execPath, ['scripts/setup.mjs']);
     found = await findLibTorch();
   }
-  log(describeLibTorch(found));
+  process.stdout.write(`${describeLibTorch(found)}\n`);
   if (useGyp) return buildWithGyp();
   const cmakeJs = path.join(root, 'node_modules', 'cmake-js', 'bin', 'cmake-js');
   // `build` configures when needed; CMAKE_BUILD_PARALLEL_LEVEL keeps a 2-core box usable.

@@ -9,6 +9,8 @@
 //   node scripts/find-libtorch.mjs --torch-dir   the CMake dir only (CMake's execute_process)
 //   node scripts/find-libtorch.mjs --gyp <what>  include_dirs|defines|libraries|ldflags|cflags,
 //                                                space-separated, for binding.gyp's <!@(...)
+//   node scripts/find-libtorch.mjs --gyp cxxstd  -std=c++20 for LibTorch >= 2, else -std=c++17
+//                                                (CMakeLists.txt's rule; no CMake probe needed)
 //   --quiet                                      no "using LibTorch ..." line on stderr
 //
 // The human line goes to stderr, so stdout stays machine-readable. Exit 1: not found or misconfigured.
@@ -32,6 +34,13 @@ export const SYSTEM_TORCH_DIRS = [
 
 /** The values `--gyp <what>` can print. */
 export const GYP_KEYS = ['include_dirs', 'defines', 'libraries', 'ldflags', 'cflags'];
+
+/** The C++ standard for a found LibTorch, as CMakeLists.txt picks it: 2.x headers need C++20,
+ *  1.x (1.13 here) is built as C++17; an unknown version gets C++17. */
+export function cxxStdFlag(found) {
+  const major = Number.parseInt(String(found.version ?? ''), 10);
+  return major >= 2 ? '-std=c++20' : '-std=c++17';
+}
 
 export const GYP_CACHE_FILE = path.join(REPO_ROOT, 'build', '.torch-gyp-cache.json');
 
@@ -472,7 +481,7 @@ const gypQuote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'
 // ---------------------------------------------------------------------------------------------
 
 const USAGE =
-  'usage: node scripts/find-libtorch.mjs [--torch-dir | --gyp include_dirs|defines|libraries|ldflags|cflags] [--quiet]';
+  'usage: node scripts/find-libtorch.mjs [--torch-dir | --gyp include_dirs|defines|libraries|ldflags|cflags|cxxstd] [--quiet]';
 
 async function main(argv) {
   let mode = 'json';
@@ -486,10 +495,16 @@ async function main(argv) {
     else if (arg === '--help' || arg === '-h') return void process.stdout.write(`${USAGE}\n`);
     else return usageError(`unknown argument ${arg}`);
   }
-  if (mode === 'gyp' && !GYP_KEYS.includes(what)) return usageError(`--gyp needs one of ${GYP_KEYS.join(', ')}`);
+  if (mode === 'gyp' && !GYP_KEYS.includes(what) && what !== 'cxxstd') {
+    return usageError(`--gyp needs one of ${[...GYP_KEYS, 'cxxstd'].join(', ')}`);
+  }
 
   try {
     const found = await findLibTorch();
+    if (mode === 'gyp' && what === 'cxxstd') {
+      process.stdout.write(`${cxxStdFlag(found)}\n`);
+      return;
+    }
     if (mode === 'gyp') {
       const { flags, computed } = await gypFlags(found);
       if (computed && !quiet) process.stderr.write(`${describeLibTorch(found)}\n`);
