@@ -1,18 +1,23 @@
 #!/usr/bin/env node
-// npm run setup [-- --with-test-deps]
+// npm run setup [-- [--with-test-deps] [--with-browser]]
 //
 // Makes sure a LibTorch is there for the native build. When scripts/find-libtorch.mjs finds one, it
 // says which. Otherwise, on Debian/Ubuntu, it installs `libtorch-dev` with apt-get; elsewhere it
 // says what to do and exits 1. Whenever the system LibTorch is used, `libopenblas0-pthread` is
 // installed too: with the reference BLAS, LibTorch's GEMM is ~30x slower.
 // --with-test-deps also installs what the C++ tests and builds use: libgtest-dev and ccache.
+// --with-browser also installs Debian's `chromium` (and a font), which the report tests in
+// test/e2e/reports render pages with; elsewhere it says what to install.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describeLibTorch, findLibTorch, LibTorchError } from './find-libtorch.mjs';
 
 const MIN_VERSION = [1, 13];
-const USAGE = 'usage: npm run setup [-- --with-test-deps]';
+const OPTIONS = ['--with-test-deps', '--with-browser'];
+const USAGE = 'usage: npm run setup [-- [--with-test-deps] [--with-browser]]';
+/** Where Debian's chromium package puts the browser; test/e2e/reports looks there. */
+const CHROMIUM = '/usr/bin/chromium';
 
 const log = (line) => process.stdout.write(`torch-lstm: ${line}\n`);
 
@@ -99,9 +104,10 @@ function notFoundElsewhere() {
 }
 
 async function main(argv) {
-  const unknown = argv.filter((arg) => arg !== '--with-test-deps');
+  const unknown = argv.filter((arg) => !OPTIONS.includes(arg));
   if (unknown.length) fail(`torch-lstm: unknown argument ${unknown[0]}\n${USAGE}`);
   const withTestDeps = argv.includes('--with-test-deps');
+  const withBrowser = argv.includes('--with-browser');
   const debian = isDebianLike();
 
   let found = await tryFind();
@@ -114,6 +120,17 @@ async function main(argv) {
   if (withTestDeps) {
     if (debian) wanted.push('libgtest-dev', 'ccache');
     else log('--with-test-deps: install GoogleTest (gtest) and ccache with your package manager.');
+  }
+  if (withBrowser) {
+    if (debian) wanted.push('chromium', 'fonts-dejavu-core');
+    else if (existsSync(CHROMIUM)) log(`--with-browser: found ${CHROMIUM}`);
+    else {
+      log(
+        `--with-browser: install Chromium so that ${CHROMIUM} runs it (the report tests in test/e2e/reports\n` +
+          '  skip themselves without it on this system): e.g. `dnf install chromium`, `pacman -S chromium`,\n' +
+          '  or link an existing Chrome/Chromium binary there.',
+      );
+    }
   }
 
   const missing = debian ? wanted.filter((pkg) => !dpkgInstalled(pkg)) : [];

@@ -4,7 +4,7 @@
  * The page has inline CSS only, no scripts and no external resources; a Content-Security-Policy
  * meta tag keeps it that way when opened in a browser.
  */
-import { checkOptions, isPlainObject, rangeError, string, typeError } from '../validate.js';
+import { checkOptions, integer, isPlainObject, rangeError, string, typeError } from '../validate.js';
 import { escapeXml } from './line-chart.js';
 
 /** A table of a {@link ReportSection}. */
@@ -13,6 +13,8 @@ export interface ReportTable {
   columns: string[];
   /** Rows of cells, each as many as `columns`; numbers are shown to 4 significant digits. */
   rows: (string | number)[][];
+  /** Indices of rows to highlight (the best trial of a study). Defaults to none. */
+  highlightRows?: number[];
 }
 
 /** One section of an {@link htmlReport}: a heading followed by a chart, a table and text. */
@@ -44,6 +46,7 @@ table { border-collapse: collapse; margin: 8px 0; font-variant-numeric: tabular-
 th, td { border-bottom: 1px solid #e3e3e3; padding: 4px 12px; text-align: left; }
 th { background: #f0f0f0; }
 td.num { text-align: right; }
+tr.highlight td { background: #fff3c4; font-weight: 600; }
 `.trim();
 
 /** Scripts, foreign HTML, event-handler attributes and references that leave the document. */
@@ -143,10 +146,16 @@ function svg(value: unknown, name: string): string {
 
 function table(value: unknown, name: string): string {
   if (!isPlainObject(value)) throw typeError('a table object', name, value);
-  const t = checkOptions<ReportTable>(value, name, ['columns', 'rows']);
+  const t = checkOptions<ReportTable>(value, name, ['columns', 'rows', 'highlightRows']);
   if (!Array.isArray(t.columns) || t.columns.length === 0) throw typeError('a non-empty array of strings', `${name}.columns`, t.columns);
   const columns = t.columns.map((c: unknown, j) => string(c, `${name}.columns[${j}]`));
   if (!Array.isArray(t.rows)) throw typeError('an array of rows', `${name}.rows`, t.rows);
+  if (t.highlightRows !== undefined && !Array.isArray(t.highlightRows)) {
+    throw typeError('an array of row indices', `${name}.highlightRows`, t.highlightRows);
+  }
+  const highlight = new Set(
+    (t.highlightRows ?? []).map((r: unknown, k) => integer(r, `${name}.highlightRows[${k}]`, { min: 0, max: Math.max(0, t.rows!.length - 1) })),
+  );
   const rows = t.rows.map((row: unknown, i) => {
     if (!Array.isArray(row)) throw typeError('an array of cells', `${name}.rows[${i}]`, row);
     if (row.length !== columns.length) {
@@ -161,7 +170,7 @@ function table(value: unknown, name: string): string {
       const cls = typeof cell === 'number' ? ' class="num"' : '';
       return `<td${cls}>${escapeXml(formatCell(cell))}</td>`;
     });
-    return `<tr>${cells.join('')}</tr>`;
+    return `<tr${highlight.has(i) ? ' class="highlight"' : ''}>${cells.join('')}</tr>`;
   });
   return [
     '<table>',

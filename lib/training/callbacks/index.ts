@@ -14,3 +14,5 @@ export { ProgressLogger } from './progress-logger.js';
 export type { ProgressLoggerArgs, ProgressStream } from './progress-logger.js';
 export { LEARNING_RATE_LOG_KEY, ReduceLROnPlateau, reduceLROnPlateau } from './reduce-lr-on-plateau.js';
 export type { ReduceLROnPlateauArgs, ReduceLROnPlateauConfig } from './reduce-lr-on-plateau.js';
+export { LossReport, lossReport } from './loss-report.js';
+export type { LossReportArgs } from './loss-report.js';

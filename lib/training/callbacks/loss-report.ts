@@ -71,7 +71,7 @@ export class LossReport extends Callback {
     await mkdir(path.dirname(this.path), { recursive: true });
   }
 
-  override onEpochBegin(): void {
+  override onEpochBegin(_epoch: number): void {
     this.rateAtEpochBegin = this.model?.optimizer.learningRate;
   }
 
