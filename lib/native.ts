@@ -88,6 +88,10 @@ export interface NativeModel {
   setWeights(weights: NativeTensor[]): void;
   /** Sets optimizer, loss and metrics; resets optimizer state. */
   compile(config: CompileSpecJson): void;
+  /** The optimizer's state (compiled models): step count, learning rate, slot tensors by "<slot>/<weight index>". */
+  getOptimizerState(): NativeOptimizerState;
+  /** Restores a state from getOptimizerState (shapes checked against the weights). */
+  setOptimizerState(state: NativeOptimizerState): void;
   /** `training` keeps dropout active (Monte-Carlo dropout), masks seeded by `seed`. */
   predict(x: NativeTensor, batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
   evaluate(x: NativeTensor, y: NativeTensor, batchSize: number): Promise<Record<string, number>>;
@@ -112,6 +116,13 @@ export interface NativeModel {
   requestStop(finishEpoch?: boolean): void;
   /** Frees the engine's memory now, or when a running job ends. */
   dispose(): void;
+}
+
+export interface NativeOptimizerState {
+  iterations: number;
+  learningRate: number;
+  /** Slot tensors named "<slot>/<weight index>", e.g. "momentums/0", "velocities/3". */
+  tensors: Record<string, NativeTensor>;
 }
 
 export interface ThreadInfo {

@@ -32,6 +32,8 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
                          InstanceMethod<&ModelWrap::GetWeights>("getWeights"),
                          InstanceMethod<&ModelWrap::SetWeights>("setWeights"),
                          InstanceMethod<&ModelWrap::Compile>("compile"),
+                         InstanceMethod<&ModelWrap::GetOptimizerState>("getOptimizerState"),
+                         InstanceMethod<&ModelWrap::SetOptimizerState>("setOptimizerState"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
                          InstanceMethod<&ModelWrap::Evaluate>("evaluate"),
                          InstanceMethod<&ModelWrap::Gradients>("gradients"),
@@ -91,6 +93,45 @@ void ModelWrap::Compile(const Napi::CallbackInfo& info) {
     CheckNotBusy(info.Env(), "compile", /*paused_ok=*/false);
     std::lock_guard<std::mutex> lock(model->mutex());
     model->Compile(ToCompileSpec(info[0]));
+    return 0;
+  });
+}
+
+Napi::Value ModelWrap::GetOptimizerState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guarded(env, [&]() -> Napi::Value {
+    auto model = Live(env);
+    CheckNotBusy(env, "read the optimizer state", /*paused_ok=*/true);
+    std::lock_guard<std::mutex> lock(model->mutex());
+    OptimizerState state = model->setup().optimizer->ExportState();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("iterations", Napi::Number::New(env, static_cast<double>(state.iterations)));
+    out.Set("learningRate", Napi::Number::New(env, state.learning_rate));
+    Napi::Object tensors = Napi::Object::New(env);
+    for (const auto& [name, tensor] : state.tensors) tensors.Set(name, FromTensor(env, tensor));
+    out.Set("tensors", tensors);
+    return out;
+  });
+}
+
+void ModelWrap::SetOptimizerState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Guarded(env, [&] {
+    auto model = Live(env);
+    CheckNotBusy(env, "set the optimizer state", /*paused_ok=*/true);
+    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "setOptimizerState expects an object");
+    Napi::Object in = info[0].As<Napi::Object>();
+    OptimizerState state;
+    state.iterations = in.Get("iterations").As<Napi::Number>().Int64Value();
+    state.learning_rate = in.Get("learningRate").As<Napi::Number>().DoubleValue();
+    Napi::Object tensors = in.Get("tensors").As<Napi::Object>();
+    Napi::Array names = tensors.GetPropertyNames();
+    for (uint32_t i = 0; i < names.Length(); ++i) {
+      std::string name = names.Get(i).As<Napi::String>().Utf8Value();
+      state.tensors.emplace_back(name, ToTensor(tensors.Get(name), ("optimizerState." + name).c_str()));
+    }
+    std::lock_guard<std::mutex> lock(model->mutex());
+    model->setup().optimizer->ImportState(state, model->graph().Weights());
     return 0;
   });
 }

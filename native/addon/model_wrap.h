@@ -22,6 +22,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value GetWeights(const Napi::CallbackInfo& info);
   void SetWeights(const Napi::CallbackInfo& info);
   void Compile(const Napi::CallbackInfo& info);
+  Napi::Value GetOptimizerState(const Napi::CallbackInfo& info);
+  void SetOptimizerState(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value Evaluate(const Napi::CallbackInfo& info);
   Napi::Value Gradients(const Napi::CallbackInfo& info);

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "errors.h"
 #include "train/optimizer.h"
 
 namespace tl {
@@ -90,6 +91,30 @@ TEST(Optimizer, ClippingBoundsTheGradient) {
   g = {at::tensor({-3.0, 0.2, 9.0}, at::kDouble)};
   ClipGradients(s, g);
   EXPECT_TRUE(at::equal(g[0], at::tensor({-0.5, 0.2, 0.5}, at::kDouble)));
+}
+
+TEST(Optimizer, StateRoundTripResumesIdentically) {
+  auto a = MakeOptimizer(Adam(0.01));
+  auto pa = Param({1.0, -2.0}, {0.5, -3.0});
+  a->Step({pa});
+  OptimizerState saved = a->ExportState();
+  EXPECT_EQ(saved.iterations, 1);
+  ASSERT_EQ(saved.tensors.size(), 2u);  // momentums/0, velocities/0
+
+  auto b = MakeOptimizer(Adam(0.5));
+  auto pb = Param({1.0, -2.0}, {0.0, 0.0});
+  pb.detach().copy_(pa.detach());
+  b->ImportState(saved, {pb});
+  EXPECT_DOUBLE_EQ(b->learning_rate(), 0.01);
+  pa.mutable_grad() = at::tensor({0.25, 1.0}, at::kDouble);
+  pb.mutable_grad() = at::tensor({0.25, 1.0}, at::kDouble);
+  a->Step({pa});
+  b->Step({pb});
+  EXPECT_TRUE(at::equal(pa, pb));
+
+  OptimizerState wrong = saved;
+  wrong.tensors[0].second = at::zeros({3}, at::kDouble);
+  EXPECT_THROW(b->ImportState(wrong, {pb}), Error);
 }
 
 }  // namespace

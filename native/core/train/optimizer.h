@@ -4,12 +4,23 @@
 
 #include <ATen/ATen.h>
 
+#include <map>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "../spec.h"
 
 namespace tl {
+
+/// An optimizer's state, for saving and resuming training: the step count and every slot
+/// tensor, named "<slot>/<parameter index>" (e.g. "momentums/0").
+struct OptimizerState {
+  int64_t iterations = 0;
+  double learning_rate = 0.0;
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+};
 
 class Optimizer {
  public:
@@ -24,13 +35,21 @@ class Optimizer {
   void set_learning_rate(double lr) { learning_rate_ = lr; }
   int64_t iterations() const { return iterations_; }
 
+  /// Copies of the state (slots not yet created are absent).
+  OptimizerState ExportState() const;
+  /// Replaces the state; each tensor must match the shape of the parameter it belongs to
+  /// (ERR_SHAPE otherwise, nothing changed).
+  void ImportState(const OptimizerState& state, const std::vector<at::Tensor>& params);
+
  protected:
   /// One update of `param` with its (clipped) gradient; `slot` indexes per-parameter state.
   virtual void Update(size_t slot, at::Tensor& param, const at::Tensor& grad) = 0;
-  /// Per-parameter state tensors, created lazily like `param`.
-  at::Tensor& State(std::vector<at::Tensor>& states, size_t slot, const at::Tensor& like, double fill = 0.0);
+  /// The per-parameter state tensor `name`/`slot`, created lazily like `param` (filled with `fill`).
+  at::Tensor& State(const std::string& name, size_t slot, const at::Tensor& like, double fill = 0.0);
 
   OptimizerSpec spec_;
+  /// Slot tensors by Keras variable family ("momentums", "velocities", ...), indexed by parameter.
+  std::map<std::string, std::vector<at::Tensor>> slots_;
   double learning_rate_;
   int64_t iterations_ = 0;
 };
