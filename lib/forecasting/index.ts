@@ -1,5 +1,6 @@
 /**
- * Forecasting: recursive multi-step forecasts and the naive baselines to compare them with.
+ * Forecasting: recursive and direct multi-step forecasts, Monte-Carlo dropout intervals,
+ * rolling-origin backtests, and the naive baselines to compare them with.
  */
 export {
   naiveForecast,
@@ -9,3 +10,24 @@ export {
   type SeasonalNaiveOptions,
 } from './baselines.js';
 export { predictFuture, type ForecastModel, type ForecastTensor, type PredictFutureOptions } from './predict-future.js';
+export { predictDirect, type PredictDirectOptions } from './direct.js';
+export {
+  predictIntervals,
+  forecastIntervals,
+  hasDropout,
+  type MonteCarloModel,
+  type IntervalOptions,
+  type ForecastIntervalOptions,
+  type IntervalSummary,
+  type PredictIntervals,
+  type ForecastIntervals,
+} from './intervals.js';
+export {
+  backtest,
+  type BacktestModel,
+  type BacktestOptions,
+  type BacktestFitArgs,
+  type BacktestFoldInfo,
+  type BacktestFold,
+  type BacktestResult,
+} from './backtest.js';

@@ -12,3 +12,4 @@ export {
   type MapeOptions,
   type MapeZeroHandling,
 } from './regression.js';
+export { smape, mase, rmsse, type ScaledErrorOptions } from './forecast.js';
