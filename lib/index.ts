@@ -18,6 +18,7 @@ export * as preprocessing from './preprocessing/index.js';
 export * as metrics from './metrics/index.js';
 export * as forecasting from './forecasting/index.js';
 export * as reports from './reports/index.js';
+export * as tuning from './tuning/index.js';
 export { Tensor } from './tensor.js';
 export type { TensorInput, TensorLike, NestedArray } from './tensor.js';
 export { TorchError, AbortError } from './errors.js';
