@@ -16,25 +16,11 @@
  * Options: --epochs N (default 60), --folds N (default 5), --test-size N (default 24),
  * --look-back N (default 24), --seed N (default 7), --out DIR (default demo-output).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { callbacks, forecasting, initializers, layers, optimizers, preprocessing, reports, sequential, versions } from 'torch-lstm';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const packageRoot = path.resolve(here, '..', '..');
-
-function option(name: string, fallback: number): number;
-function option(name: string, fallback: string): string;
-function option(name: string, fallback: number | string): number | string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1 || i + 1 >= process.argv.length) return fallback;
-  const raw = process.argv[i + 1]!;
-  if (typeof fallback === 'string') return raw;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a number for --${name} but received ${raw}`);
-  return value;
-}
+import { loadMonthly } from './co2-data.js';
+import { option } from './options.js';
 
 const epochs = option('epochs', 60);
 const folds = option('folds', 5);
@@ -43,34 +29,8 @@ const lookBack = option('look-back', 24);
 const seed = option('seed', 7);
 const outDir = path.resolve(option('out', 'demo-output'));
 
-// --- 1. Load the monthly series and fill missing months (the loader of co2-forecast.ts) -------
-function loadMonthly(file: string): { dates: Date[]; values: number[] } {
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1);
-  const known = new Map<number, number>();
-  for (const row of rows) {
-    const [date, co2] = row.split(',');
-    const [y, m] = date!.split('-').map(Number);
-    known.set(y! * 12 + (m! - 1), Number(co2));
-  }
-  const keys = [...known.keys()].sort((a, b) => a - b);
-  const dates: Date[] = [];
-  const values: number[] = [];
-  for (let k = keys[0]!; k <= keys[keys.length - 1]!; k++) {
-    let value = known.get(k);
-    if (value === undefined) {
-      let lo = k - 1;
-      while (!known.has(lo)) lo--;
-      let hi = k + 1;
-      while (!known.has(hi)) hi++;
-      value = known.get(lo)! + ((known.get(hi)! - known.get(lo)!) * (k - lo)) / (hi - lo);
-    }
-    dates.push(new Date(Date.UTC(Math.floor(k / 12), k % 12, 15)));
-    values.push(value);
-  }
-  return { dates, values };
-}
-
-const { dates, values: co2 } = loadMonthly(path.join(packageRoot, 'data', 'co2-concentration.csv'));
+// --- 1. Load the monthly series and fill missing months (examples/co2-data.ts) ----------------
+const { dates, values: co2 } = loadMonthly();
 const month = (i: number) => dates[i]!.toISOString().slice(0, 7);
 console.log(`torch-lstm ${versions().torchLstm} on LibTorch ${versions().torch}`);
 console.log(

@@ -18,9 +18,8 @@
  * Options: --epochs N (default 100), --look-back N (default 24), --out DIR (default
  * demo-output), --seed N (default 7), --verbose 0|1|2 (default 2).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   callbacks,
   forecasting,
@@ -33,21 +32,8 @@ import {
   sequential,
   versions,
 } from 'torch-lstm';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const packageRoot = path.resolve(here, '..', '..');
-
-function option(name: string, fallback: number): number;
-function option(name: string, fallback: string): string;
-function option(name: string, fallback: number | string): number | string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1 || i + 1 >= process.argv.length) return fallback;
-  const raw = process.argv[i + 1]!;
-  if (typeof fallback === 'string') return raw;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a number for --${name} but received ${raw}`);
-  return value;
-}
+import { loadMonthly, prepareLevels } from './co2-data.js';
+import { option } from './options.js';
 
 const epochs = option('epochs', 100);
 const lookBack = option('look-back', 24); // two yearly cycles of monthly differences
@@ -55,53 +41,18 @@ const seed = option('seed', 7);
 const verbose = option('verbose', 2) as 0 | 1 | 2;
 const outDir = path.resolve(option('out', 'demo-output'));
 
-// --- 1. Load the monthly series and fill missing months -------------------------------------
-interface Month {
-  date: Date;
-  co2: number;
-}
-
-function loadMonthly(file: string): Month[] {
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1);
-  const known = new Map<number, number>();
-  for (const row of rows) {
-    const [date, co2] = row.split(',');
-    const [y, m] = date!.split('-').map(Number);
-    known.set(y! * 12 + (m! - 1), Number(co2));
-  }
-  const keys = [...known.keys()].sort((a, b) => a - b);
-  const out: Month[] = [];
-  for (let k = keys[0]!; k <= keys[keys.length - 1]!; k++) {
-    let value = known.get(k);
-    if (value === undefined) {
-      // Linear interpolation between the nearest known months.
-      let lo = k - 1;
-      while (!known.has(lo)) lo--;
-      let hi = k + 1;
-      while (!known.has(hi)) hi++;
-      value = known.get(lo)! + ((known.get(hi)! - known.get(lo)!) * (k - lo)) / (hi - lo);
-    }
-    out.push({ date: new Date(Date.UTC(Math.floor(k / 12), k % 12, 15)), co2: value });
-  }
-  return out;
-}
-
-const months = loadMonthly(path.join(packageRoot, 'data', 'co2-concentration.csv'));
-const levels = months.map((m) => m.co2);
+// --- 1-3. Load (missing months interpolated), hold out the last 20%, difference, scale ---------
+const { dates, values: levels } = loadMonthly();
 const n = levels.length;
-const testStart = Math.floor(n * 0.8); // first level index of the held-out tail
+// testStart: first level index of the held-out tail; the scaler saw the training part only.
+const { testStart, differencer, scaler, scaled } = prepareLevels(levels);
 console.log(`torch-lstm ${versions().torchLstm} on LibTorch ${versions().torch}`);
 console.log(
-  `Mauna Loa CO2: ${n} months (${months[0]!.date.toISOString().slice(0, 7)} .. ${months[n - 1]!.date.toISOString().slice(0, 7)}), ` +
+  `Mauna Loa CO2: ${n} months (${dates[0]!.toISOString().slice(0, 7)} .. ${dates[n - 1]!.toISOString().slice(0, 7)}), ` +
     `test tail: the last ${n - testStart} months`,
 );
 
-// --- 2-3. Difference, scale (fitted on the training part only), window -----------------------
-const differencer = new preprocessing.Differencer({ lag: 1 });
-const diffs = differencer.fitTransform(levels); // diffs[j] = levels[j + 1] - levels[j]
-const scaler = new preprocessing.MinMaxScaler({ featureRange: [0, 1] });
-scaler.fit(diffs.slice(0, testStart - 1)); // only differences that end inside the training part
-const scaled = scaler.transform(diffs);
+// --- 3. Windows of `lookBack` scaled differences ---------------------------------------------
 const { x, y } = preprocessing.createDataset(scaled, { lookBack });
 // Sample k predicts diffs[k + lookBack], i.e. the level at index k + lookBack + 1.
 const firstTestSample = testStart - lookBack - 1;
@@ -174,22 +125,21 @@ console.log(
 const lastWindow = scaled.slice(-lookBack);
 const futureScaled = await forecasting.predictFuture(model, lastWindow, { steps: 12 });
 const futureLevels = differencer.inverseTransform(scaler.inverseTransform(futureScaled));
-const lastDate = months[n - 1]!.date;
+const lastDate = dates[n - 1]!;
 const futureDates = futureLevels.map((_, i) => new Date(Date.UTC(lastDate.getUTCFullYear(), lastDate.getUTCMonth() + i + 1, 15)));
 console.log('\nForecast of the next 12 months (ppm):');
 console.log(futureDates.map((d, i) => `${d.toISOString().slice(0, 7)} ${futureLevels[i]!.toFixed(2)}`).join('\n'));
 
-const recent = months.slice(testStart - 36);
 const forecastSvg = reports.lineChartSvg({
   title: 'Mauna Loa CO2: actual, one-step-ahead predictions and 12-month forecast',
   yLabel: 'ppm',
   series: [
-    { name: 'actual', x: recent.map((m) => m.date), y: recent.map((m) => m.co2) },
-    { name: 'LSTM one-step-ahead', x: months.slice(testStart).map((m) => m.date), y: predictedLevels },
-    { name: 'seasonal naive', x: months.slice(testStart).map((m) => m.date), y: seasonal, dashed: true },
+    { name: 'actual', x: dates.slice(testStart - 36), y: levels.slice(testStart - 36) },
+    { name: 'LSTM one-step-ahead', x: dates.slice(testStart), y: predictedLevels },
+    { name: 'seasonal naive', x: dates.slice(testStart), y: seasonal, dashed: true },
     { name: 'LSTM forecast', x: [lastDate, ...futureDates], y: [levels[n - 1]!, ...futureLevels] },
   ],
-  markers: [{ x: months[testStart]!.date, label: 'test tail starts' }, { x: lastDate, label: 'forecast starts' }],
+  markers: [{ x: dates[testStart]!, label: 'test tail starts' }, { x: lastDate, label: 'forecast starts' }],
 });
 const epochsAxis = history.epoch.map((e) => e + 1);
 const lrs = history.history.lr ?? [];

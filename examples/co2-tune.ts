@@ -24,65 +24,22 @@
  * trials are kept, the one that was running is marked FAIL and run anew, and the search
  * continues to --trials.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { forecasting, initializers, layers, metrics, optimizers, preprocessing, sequential, tuning } from 'torch-lstm';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const packageRoot = path.resolve(here, '..', '..');
-
-function option(name: string, fallback: number): number;
-function option(name: string, fallback: string | undefined): string | undefined;
-function option(name: string, fallback: number | string | undefined): number | string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1 || i + 1 >= process.argv.length) return fallback;
-  const raw = process.argv[i + 1]!;
-  if (typeof fallback !== 'number') return raw;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a number for --${name} but received ${raw}`);
-  return value;
-}
+import { CO2_CSV, loadMonthly, prepareLevels } from './co2-data.js';
+import { option } from './options.js';
 
 const nTrials = option('trials', 12);
 const epochs = option('epochs', 20);
 const seed = option('seed', 7);
 const storage = option('storage', undefined);
-const dataFile = option('data', path.join(packageRoot, 'data', 'co2-concentration.csv'))!;
+const dataFile = option('data', CO2_CSV);
 const MAX_LOOK_BACK = 36;
 
-// --- Data: the monthly series, missing months interpolated (as examples/co2-forecast.ts) --------
-function loadMonthlyLevels(file: string): number[] {
-  const known = new Map<number, number>();
-  for (const row of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
-    const [date, co2] = row.split(',');
-    const [y, m] = date!.split('-').map(Number);
-    known.set(y! * 12 + (m! - 1), Number(co2));
-  }
-  const keys = [...known.keys()].sort((a, b) => a - b);
-  const out: number[] = [];
-  for (let k = keys[0]!; k <= keys.at(-1)!; k++) {
-    let value = known.get(k);
-    if (value === undefined) {
-      let lo = k - 1;
-      while (!known.has(lo)) lo--;
-      let hi = k + 1;
-      while (!known.has(hi)) hi++;
-      value = known.get(lo)! + ((known.get(hi)! - known.get(lo)!) * (k - lo)) / (hi - lo);
-    }
-    out.push(value);
-  }
-  return out;
-}
-
-const levels = loadMonthlyLevels(dataFile);
+// --- Data: the preparation of examples/co2-forecast.ts (examples/co2-data.ts) -------------------
+const levels = loadMonthly(dataFile).values;
 const n = levels.length;
-const testStart = Math.floor(n * 0.8); // first level of the held-out tail
-const differencer = new preprocessing.Differencer({ lag: 1 });
-const diffs = differencer.fitTransform(levels); // diffs[j] = levels[j + 1] - levels[j]
-const scaler = new preprocessing.MinMaxScaler({ featureRange: [0, 1] });
-scaler.fit(diffs.slice(0, testStart - 1));
-const scaled = scaler.transform(diffs);
+// testStart: first level of the held-out tail; diffs[j] = levels[j + 1] - levels[j], scaled.
+const { testStart, differencer, scaler, scaled } = prepareLevels(levels);
 const ppmPerUnit = scaler.inverseTransform([1])[0]! - scaler.inverseTransform([0])[0]!;
 // Targets diffs[j], j < testStart - 1, are the tuning data; the last 20% of them validate.
 const lastTarget = testStart - 2;

@@ -3,6 +3,9 @@
  */
 import { checkOptions, describe, integer, typeError } from '../validate.js';
 import type { ForecastModel, ForecastTensor } from './predict-future.js';
+import { readWindow } from './window.js';
+
+export { readWindow } from './window.js';
 
 /** Options of {@link predictDirect}. */
 export interface PredictDirectOptions {
@@ -113,24 +116,4 @@ export function outputRows(result: unknown, n: number, horizon: number | undefin
     rows.push(row);
   }
   return rows;
-}
-
-/** @internal Reads a window, `number[]` (one feature) or `number[][]`, into finite rows. */
-export function readWindow(value: unknown, name: string): number[][] {
-  if (!Array.isArray(value) || value.length === 0) throw typeError('a non-empty number[] or number[][]', name, value);
-  const nested = Array.isArray(value[0]);
-  const rows = nested ? (value as unknown[]) : value.map((v) => [v]);
-  const features = (rows[0] as unknown[]).length;
-  if (features === 0) throw new RangeError(`Expected at least one feature in ${name} but ${name}[0] is empty`);
-  return rows.map((row, i) => {
-    if (!Array.isArray(row) || row.length !== features) {
-      throw new RangeError(`Expected ${name} to be rectangular (lookBack x ${features}) but ${name}[${i}] is ${describe(row)}`);
-    }
-    return row.map((v, j) => {
-      const path = nested ? `${name}[${i}][${j}]` : `${name}[${i}]`;
-      if (typeof v !== 'number') throw new TypeError(`Expected a number at ${path} but received ${describe(v)}`);
-      if (!Number.isFinite(v)) throw new RangeError(`Expected a finite number at ${path} but received ${v}`);
-      return v;
-    });
-  });
 }

@@ -2,6 +2,8 @@
  * predictFuture: recursive multi-step forecasting with a one-step model.
  */
 import { checkOptions, describe, integer, typeError } from '../validate.js';
+import { checkModel } from './direct.js';
+import { finite, readWindow } from './window.js';
 
 /** A packed float32 batch, as models take and return it. */
 export interface ForecastTensor {
@@ -77,12 +79,10 @@ export async function predictFuture(
   lastWindow: number[] | number[][],
   options: PredictFutureOptions,
 ): Promise<number[]> {
-  if (typeof model !== 'object' || model === null || typeof (model as { predict?: unknown }).predict !== 'function') {
-    throw typeError('an object with a predict(x) method', 'predictFuture.model', model);
-  }
+  checkModel(model, 'predictFuture.model');
   const opts = checkOptions<PredictFutureOptions>(options, 'predictFuture.options', ['steps', 'targetColumn', 'exogenous']);
   const steps = integer(opts.steps, 'predictFuture.options.steps', { min: 1 });
-  const window = readWindow(lastWindow);
+  const window = readWindow(lastWindow, 'predictFuture.lastWindow');
   const lookBack = window.length;
   const features = window[0]!.length;
   const target = integer(opts.targetColumn ?? 0, 'predictFuture.options.targetColumn', { min: 0, max: features - 1 });
@@ -102,22 +102,6 @@ export async function predictFuture(
     window.push(next);
   }
   return out;
-}
-
-function readWindow(value: unknown): number[][] {
-  const name = 'predictFuture.lastWindow';
-  if (!Array.isArray(value) || value.length === 0) throw typeError('a non-empty number[] or number[][]', name, value);
-  const rows = Array.isArray(value[0]) ? (value as unknown[]) : value.map((v) => [v]);
-  const features = (rows[0] as unknown[]).length;
-  if (features === 0) throw new RangeError(`Expected at least one feature in ${name} but ${name}[0] is empty`);
-  return rows.map((row, i) => {
-    if (!Array.isArray(row) || row.length !== features) {
-      throw new RangeError(
-        `Expected ${name} to be rectangular (lookBack x ${features}) but ${name}[${i}] is ${describe(row)}`,
-      );
-    }
-    return row.map((v, j) => finite(v, Array.isArray(value[0]) ? `${name}[${i}][${j}]` : `${name}[${i}]`));
-  });
 }
 
 function readExogenous(value: unknown, steps: number, features: number, target: number): number[][] {
@@ -154,10 +138,4 @@ function singleValue(result: unknown, step: number): number {
   const v = Number(values[0]);
   if (!Number.isFinite(v)) throw new RangeError(`Expected a finite prediction from model.predict but received ${v} at step ${step}`);
   return v;
-}
-
-function finite(value: unknown, path: string): number {
-  if (typeof value !== 'number') throw new TypeError(`Expected a number at ${path} but received ${describe(value)}`);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a finite number at ${path} but received ${value}`);
-  return value;
 }

@@ -7,8 +7,8 @@
  * training series, so a value below 1 beats that naive forecast and values are comparable
  * across series.
  */
-import { checkOptions, describe, integer, typeError } from '../validate.js';
-import type { MetricInput } from './regression.js';
+import { checkOptions, integer, typeError } from '../validate.js';
+import { flatten, flattenPair, type MetricInput } from './inputs.js';
 
 /** Options of {@link mase} and {@link rmsse}. */
 export interface ScaledErrorOptions {
@@ -35,9 +35,7 @@ export interface ScaledErrorOptions {
  * @throws {RangeError} when the two hold different numbers of values, are empty or non-finite.
  */
 export function smape(yTrue: MetricInput, yPred: MetricInput): number {
-  const t = flatten(yTrue, 'smape.yTrue');
-  const p = flatten(yPred, 'smape.yPred');
-  samePair(t, p, 'smape');
+  const [t, p] = flattenPair(yTrue, yPred, 'smape');
   let sum = 0;
   for (let i = 0; i < t.length; i++) {
     const denominator = Math.abs(t[i]!) + Math.abs(p[i]!);
@@ -120,9 +118,7 @@ function scaledInputs(
   options: unknown,
   fn: string,
 ): { t: Float64Array; p: Float64Array; train: Float64Array; period: number } {
-  const t = flatten(yTrue, `${fn}.yTrue`);
-  const p = flatten(yPred, `${fn}.yPred`);
-  samePair(t, p, fn);
+  const [t, p] = flattenPair(yTrue, yPred, fn);
   if (options === undefined) throw typeError('an options object with train', `${fn}.options`, options);
   const opts = checkOptions<ScaledErrorOptions>(options, `${fn}.options`, ['train', 'period']);
   if (opts.train === undefined) throw typeError('the training series (number[])', `${fn}.options.train`, opts.train);
@@ -134,46 +130,4 @@ function scaledInputs(
     );
   }
   return { t, p, train, period };
-}
-
-function samePair(t: Float64Array, p: Float64Array, fn: string): void {
-  if (t.length !== p.length) {
-    throw new RangeError(
-      `Expected ${fn}.yTrue and ${fn}.yPred to hold the same number of values but yTrue has ${t.length} and yPred has ${p.length}`,
-    );
-  }
-}
-
-/** Flattens a metric input to float64, checking it is non-empty and finite. */
-function flatten(value: unknown, name: string): Float64Array {
-  let out: Float64Array;
-  if (value instanceof Float32Array || value instanceof Float64Array) {
-    out = Float64Array.from(value);
-  } else if (Array.isArray(value)) {
-    const values: number[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${path}[${i}]`));
-      else if (typeof node === 'number') values.push(node);
-      else throw new TypeError(`Expected a number at ${path} but received ${describe(node)}`);
-    };
-    walk(value, name);
-    out = Float64Array.from(values);
-  } else if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
-    const { data, shape } = value as { data: unknown; shape: unknown };
-    if (!(ArrayBuffer.isView(data) || Array.isArray(data)) || data instanceof DataView) {
-      throw new TypeError(`Expected a typed array or number[] for ${name}.data but received ${describe(data)}`);
-    }
-    const size = Array.isArray(shape) ? shape.reduce((a: number, b: unknown) => a * Number(b), 1) : NaN;
-    if (size !== (data as ArrayLike<number>).length) {
-      throw new RangeError(`Expected ${name}.data to hold the ${size} values of ${name}.shape but received ${(data as ArrayLike<number>).length}`);
-    }
-    out = Float64Array.from(data as ArrayLike<number>, Number);
-  } else {
-    throw typeError('number[], number[][], a Float32Array, a Float64Array or { data, shape }', name, value);
-  }
-  if (out.length === 0) throw new RangeError(`Expected at least one value in ${name} but received none`);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new RangeError(`Expected finite numbers in ${name} but received ${out[i]} at flat index ${i}`);
-  }
-  return out;
 }

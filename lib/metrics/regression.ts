@@ -5,15 +5,10 @@
  * (`number[]`, `number[][]`, typed arrays, `{ data, shape }` such as a predict result),
  * flattens both in row-major order and compares them value by value.
  */
-import { checkOptions, describe, oneOf } from '../validate.js';
+import { checkOptions, oneOf } from '../validate.js';
+import { flattenPair, type MetricInput } from './inputs.js';
 
-/** The value forms the metrics accept; nested arrays and `{ data, shape }` are flattened. */
-export type MetricInput =
-  | number[]
-  | number[][]
-  | Float32Array
-  | Float64Array
-  | { data: ArrayLike<number>; shape: readonly number[] };
+export type { MetricInput } from './inputs.js';
 
 /** How {@link mape} treats true values that are zero. */
 export type MapeZeroHandling = 'epsilon' | 'skip' | 'error';
@@ -38,7 +33,7 @@ export const MAPE_EPSILON = 1e-7;
  * @throws {RangeError} when the two hold different numbers of values, are empty or non-finite.
  */
 export function mae(yTrue: MetricInput, yPred: MetricInput): number {
-  const [t, p] = pair(yTrue, yPred, 'mae');
+  const [t, p] = flattenPair(yTrue, yPred, 'mae');
   let sum = 0;
   for (let i = 0; i < t.length; i++) sum += Math.abs(t[i]! - p[i]!);
   return sum / t.length;
@@ -55,7 +50,7 @@ export function mae(yTrue: MetricInput, yPred: MetricInput): number {
  * @throws {RangeError} when the two hold different numbers of values, are empty or non-finite.
  */
 export function mse(yTrue: MetricInput, yPred: MetricInput): number {
-  const [t, p] = pair(yTrue, yPred, 'mse');
+  const [t, p] = flattenPair(yTrue, yPred, 'mse');
   return sumSquares(t, p) / t.length;
 }
 
@@ -70,7 +65,7 @@ export function mse(yTrue: MetricInput, yPred: MetricInput): number {
  * @throws {RangeError} when the two hold different numbers of values, are empty or non-finite.
  */
 export function rmse(yTrue: MetricInput, yPred: MetricInput): number {
-  const [t, p] = pair(yTrue, yPred, 'rmse');
+  const [t, p] = flattenPair(yTrue, yPred, 'rmse');
   return Math.sqrt(sumSquares(t, p) / t.length);
 }
 
@@ -107,7 +102,7 @@ export function mape(yTrue: MetricInput, yPred: MetricInput, options?: MapeOptio
     'skip',
     'error',
   ]);
-  const [t, p] = pair(yTrue, yPred, 'mape');
+  const [t, p] = flattenPair(yTrue, yPred, 'mape');
   let sum = 0;
   let count = 0;
   for (let i = 0; i < t.length; i++) {
@@ -150,7 +145,7 @@ export function mape(yTrue: MetricInput, yPred: MetricInput, options?: MapeOptio
  * @throws {RangeError} when the two hold different numbers of values, are empty or non-finite.
  */
 export function r2(yTrue: MetricInput, yPred: MetricInput): number {
-  const [t, p] = pair(yTrue, yPred, 'r2');
+  const [t, p] = flattenPair(yTrue, yPred, 'r2');
   if (t.length < 2) return NaN;
   let mean = 0;
   for (let i = 0; i < t.length; i++) mean += t[i]!;
@@ -166,54 +161,4 @@ function sumSquares(t: Float64Array, p: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < t.length; i++) sum += (t[i]! - p[i]!) ** 2;
   return sum;
-}
-
-/** Both arguments flattened to float64, checked to hold the same number of finite values. */
-function pair(yTrue: unknown, yPred: unknown, fn: string): [Float64Array, Float64Array] {
-  const t = flatten(yTrue, `${fn}.yTrue`);
-  const p = flatten(yPred, `${fn}.yPred`);
-  if (t.length !== p.length) {
-    throw new RangeError(
-      `Expected ${fn}.yTrue and ${fn}.yPred to hold the same number of values but yTrue has ${t.length} and yPred has ${p.length}`,
-    );
-  }
-  return [t, p];
-}
-
-function flatten(value: unknown, name: string): Float64Array {
-  let out: Float64Array;
-  if (value instanceof Float32Array || value instanceof Float64Array) {
-    out = Float64Array.from(value);
-  } else if (Array.isArray(value)) {
-    const values: number[] = [];
-    const walk = (node: unknown, path: string): void => {
-      if (Array.isArray(node)) node.forEach((child, i) => walk(child, `${path}[${i}]`));
-      else if (typeof node === 'number') values.push(node);
-      else throw new TypeError(`Expected a number at ${path} but received ${describe(node)}`);
-    };
-    walk(value, name);
-    out = Float64Array.from(values);
-  } else if (typeof value === 'object' && value !== null && 'data' in value && 'shape' in value) {
-    const { data, shape } = value as { data: unknown; shape: unknown };
-    if (!(ArrayBuffer.isView(data) || Array.isArray(data)) || data instanceof DataView) {
-      throw new TypeError(`Expected a typed array or number[] for ${name}.data but received ${describe(data)}`);
-    }
-    const size = Array.isArray(shape) ? shape.reduce((a: number, b: unknown) => a * Number(b), 1) : NaN;
-    const length = (data as ArrayLike<number>).length;
-    if (size !== length) {
-      throw new RangeError(
-        `Expected ${name}.data to hold the ${size} values of ${name}.shape [${Array.isArray(shape) ? shape.join(', ') : describe(shape)}] but received ${length}`,
-      );
-    }
-    out = Float64Array.from(data as ArrayLike<number>, Number);
-  } else {
-    throw new TypeError(
-      `Expected number[], number[][], a Float32Array, a Float64Array or { data, shape } for ${name} but received ${describe(value)} of type ${value === null ? 'null' : typeof value}`,
-    );
-  }
-  if (out.length === 0) throw new RangeError(`Expected at least one value in ${name} but received none`);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i])) throw new RangeError(`Expected finite numbers in ${name} but received ${out[i]} at flat index ${i}`);
-  }
-  return out;
 }

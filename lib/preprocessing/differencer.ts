@@ -1,7 +1,8 @@
 /**
  * Differencer: an invertible differencing transform for trending or seasonal series.
  */
-import { checkOptions, integer, typeError } from '../validate.js';
+import { checkOptions, integer } from '../validate.js';
+import { readDocument } from './json-state.js';
 import {
   checkFeatures,
   notFittedError,
@@ -247,10 +248,7 @@ export class Differencer implements Transformer {
    * @throws {TypeError|RangeError} when `json` is not a Differencer document.
    */
   static fromJSON(json: unknown): Differencer {
-    if (typeof json !== 'object' || json === null || (json as { className?: unknown }).className !== 'Differencer') {
-      throw typeError('a Differencer JSON document (className "Differencer")', 'Differencer.fromJSON.json', json);
-    }
-    const doc = json as Partial<DifferencerJSON>;
+    const doc = readDocument<DifferencerJSON>(json, 'Differencer');
     const out = new Differencer(doc.config);
     if (doc.state === null || doc.state === undefined) return out;
     const name = 'Differencer.fromJSON.json.state.lastValues';

@@ -2,15 +2,9 @@
  * MinMaxScaler: scales each feature to a range, with scikit-learn's semantics.
  */
 import { boolean, checkOptions, typeError } from '../validate.js';
-import {
-  checkFeatures,
-  jsonNumbers,
-  notFittedError,
-  readSeries,
-  writeSeries,
-  type Series,
-  type Transformer,
-} from './pipeline.js';
+import { AffineScaler, type AffineMap } from './affine-scaler.js';
+import { readDocument } from './json-state.js';
+import { readSeries, type Series } from './pipeline.js';
 
 /** Options of {@link MinMaxScaler}. */
 export interface MinMaxScalerArgs {
@@ -40,13 +34,7 @@ export interface MinMaxScalerJSON {
   } | null;
 }
 
-interface State {
-  dataMin: number[];
-  dataMax: number[];
-  scale: number[];
-  min: number[];
-  nSamplesSeen: number;
-}
+type State = NonNullable<MinMaxScalerJSON['state']>;
 
 const EPS = 2 ** -52;
 
@@ -77,12 +65,12 @@ const EPS = 2 ** -52;
  * @throws {TypeError} for an unknown option or a wrong type.
  * @throws {RangeError} when `featureRange[0] >= featureRange[1]`.
  */
-export class MinMaxScaler implements Transformer {
+export class MinMaxScaler extends AffineScaler<MinMaxScalerJSON> {
   readonly featureRange: readonly [number, number];
   readonly clip: boolean;
-  #state: State | undefined;
 
   constructor(args: MinMaxScalerArgs = {}) {
+    super('MinMaxScaler');
     const opts = checkOptions<MinMaxScalerArgs>(args, 'MinMaxScaler', ['featureRange', 'clip']);
     this.featureRange = checkRange(opts.featureRange ?? [0, 1]);
     this.clip = boolean(opts.clip ?? false, 'MinMaxScaler.clip');
@@ -90,43 +78,28 @@ export class MinMaxScaler implements Transformer {
 
   /** Per-feature minimum seen by `fit` (scikit-learn's `data_min_`). @throws {Error} before `fit`. */
   get dataMin(): number[] {
-    return [...this.#fitted('reading dataMin').dataMin];
+    return [...this.state('reading dataMin').dataMin];
   }
 
   /** Per-feature maximum seen by `fit` (`data_max_`). @throws {Error} before `fit`. */
   get dataMax(): number[] {
-    return [...this.#fitted('reading dataMax').dataMax];
+    return [...this.state('reading dataMax').dataMax];
   }
 
   /** Per-feature `dataMax - dataMin` (`data_range_`). @throws {Error} before `fit`. */
   get dataRange(): number[] {
-    const s = this.#fitted('reading dataRange');
+    const s = this.state('reading dataRange');
     return s.dataMax.map((hi, j) => hi - s.dataMin[j]!);
   }
 
   /** Per-feature multiplier (`scale_`). @throws {Error} before `fit`. */
   get scale(): number[] {
-    return [...this.#fitted('reading scale').scale];
+    return [...this.state('reading scale').scale];
   }
 
   /** Per-feature offset added after scaling (`min_`). @throws {Error} before `fit`. */
   get min(): number[] {
-    return [...this.#fitted('reading min').min];
-  }
-
-  /** Number of features seen by `fit` (`n_features_in_`). @throws {Error} before `fit`. */
-  get nFeaturesIn(): number {
-    return this.#fitted('reading nFeaturesIn').scale.length;
-  }
-
-  /** Number of rows seen by `fit` (`n_samples_seen_`). @throws {Error} before `fit`. */
-  get nSamplesSeen(): number {
-    return this.#fitted('reading nSamplesSeen').nSamplesSeen;
-  }
-
-  /** Whether `fit` (or `fromJSON` of a fitted scaler) has run. */
-  get isFitted(): boolean {
-    return this.#state !== undefined;
+    return [...this.state('reading min').min];
   }
 
   /**
@@ -134,7 +107,7 @@ export class MinMaxScaler implements Transformer {
    *
    * @throws {TypeError|RangeError} when `X` is not a non-empty, rectangular, finite series.
    */
-  fit(X: Series): this {
+  override fit(X: Series): this {
     const { rows, features } = readSeries(X, 'MinMaxScaler.fit.X');
     const dataMin = new Array<number>(features).fill(Infinity);
     const dataMax = new Array<number>(features).fill(-Infinity);
@@ -150,8 +123,7 @@ export class MinMaxScaler implements Transformer {
       return (hi - lo) / (range < 10 * EPS ? 1 : range);
     });
     const min = dataMin.map((mn, j) => lo - mn * scale[j]!);
-    this.#state = { dataMin, dataMax, scale, min, nSamplesSeen: rows.length };
-    return this;
+    return this.setState({ dataMin, dataMax, scale, min, nSamplesSeen: rows.length });
   }
 
   /**
@@ -160,23 +132,8 @@ export class MinMaxScaler implements Transformer {
    * @throws {Error} before `fit`.
    * @throws {RangeError} when `X` has a different number of features than the fit saw.
    */
-  transform<T extends Series>(X: T): T {
-    const s = this.#fitted('transform()');
-    const { rows, oneD, features } = readSeries(X, 'MinMaxScaler.transform.X');
-    checkFeatures('MinMaxScaler', 'MinMaxScaler.transform.X', features, s.scale.length);
-    const [lo, hi] = this.featureRange;
-    const out = rows.map((row) =>
-      row.map((v, j) => {
-        const t = v * s.scale[j]! + s.min[j]!;
-        return this.clip ? Math.min(hi, Math.max(lo, t)) : t;
-      }),
-    );
-    return writeSeries<T>(out, oneD);
-  }
-
-  /** `fit(X)` then `transform(X)`. @throws as `fit` does. */
-  fitTransform<T extends Series>(X: T): T {
-    return this.fit(X).transform(X);
+  override transform<T extends Series>(X: T): T {
+    return this.multiplyAdd(X, 'transform', this.clip ? this.featureRange : undefined);
   }
 
   /**
@@ -185,29 +142,13 @@ export class MinMaxScaler implements Transformer {
    * @throws {Error} before `fit`.
    * @throws {RangeError} when `X` has a different number of features than the fit saw.
    */
-  inverseTransform<T extends Series>(X: T): T {
-    const s = this.#fitted('inverseTransform()');
-    const { rows, oneD, features } = readSeries(X, 'MinMaxScaler.inverseTransform.X');
-    checkFeatures('MinMaxScaler', 'MinMaxScaler.inverseTransform.X', features, s.scale.length);
-    const out = rows.map((row) => row.map((v, j) => (v - s.min[j]!) / s.scale[j]!));
-    return writeSeries<T>(out, oneD);
+  override inverseTransform<T extends Series>(X: T): T {
+    return this.subtractDivide(X, 'inverseTransform');
   }
 
   /** The options, fully defaulted. */
-  getConfig(): MinMaxScalerConfig {
+  override getConfig(): MinMaxScalerConfig {
     return { featureRange: [this.featureRange[0], this.featureRange[1]], clip: this.clip };
-  }
-
-  /** Plain JSON of the options and fitted attributes, to save next to a model. */
-  toJSON(): MinMaxScalerJSON {
-    const s = this.#state;
-    return {
-      className: 'MinMaxScaler',
-      config: this.getConfig(),
-      state: s === undefined
-        ? null
-        : { dataMin: [...s.dataMin], dataMax: [...s.dataMax], scale: [...s.scale], min: [...s.min], nSamplesSeen: s.nSamplesSeen },
-    };
   }
 
   /**
@@ -216,33 +157,13 @@ export class MinMaxScaler implements Transformer {
    * @throws {TypeError|RangeError} when `json` is not a MinMaxScaler document.
    */
   static fromJSON(json: unknown): MinMaxScaler {
-    if (typeof json !== 'object' || json === null || (json as { className?: unknown }).className !== 'MinMaxScaler') {
-      throw typeError('a MinMaxScaler JSON document (className "MinMaxScaler")', 'MinMaxScaler.fromJSON.json', json);
-    }
-    const doc = json as Partial<MinMaxScalerJSON>;
-    const scaler = new MinMaxScaler(doc.config);
-    if (doc.state === null || doc.state === undefined) return scaler;
-    const st = doc.state;
-    const name = 'MinMaxScaler.fromJSON.json.state';
-    const scale = jsonNumbers(st.scale, `${name}.scale`);
-    const n = scale.length;
-    const nSamplesSeen = st.nSamplesSeen;
-    if (typeof nSamplesSeen !== 'number' || !Number.isInteger(nSamplesSeen) || nSamplesSeen < 1) {
-      throw typeError('a positive integer', `${name}.nSamplesSeen`, nSamplesSeen);
-    }
-    scaler.#state = {
-      dataMin: jsonNumbers(st.dataMin, `${name}.dataMin`, n),
-      dataMax: jsonNumbers(st.dataMax, `${name}.dataMax`, n),
-      scale,
-      min: jsonNumbers(st.min, `${name}.min`, n),
-      nSamplesSeen,
-    };
-    return scaler;
+    const doc = readDocument<MinMaxScalerJSON>(json, 'MinMaxScaler');
+    return new MinMaxScaler(doc.config).restoreState(doc.state, ['dataMin', 'dataMax', 'scale', 'min'], 'scale');
   }
 
-  #fitted(method: string): State {
-    if (this.#state === undefined) throw notFittedError('MinMaxScaler', method);
-    return this.#state;
+  /** `X * scale + min`. */
+  protected override affine(state: State): AffineMap {
+    return { multiplier: state.scale, offset: state.min };
   }
 }
 

@@ -88,17 +88,6 @@ export function checkFeatures(className: string, name: string, got: number, expe
   }
 }
 
-/** @internal Reads a number array from JSON (`fromJSON`), of a given length when asked. */
-export function jsonNumbers(value: unknown, name: string, length?: number): number[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw typeError('an array of finite numbers', name, value);
-  }
-  if (length !== undefined && value.length !== length) {
-    throw new RangeError(`Expected ${name} to hold ${length} values but received ${value.length}`);
-  }
-  return [...(value as number[])];
-}
-
 /**
  * Chains transformers: fits and transforms through the steps in order, inverts in reverse order.
  *

@@ -1,16 +1,10 @@
 /**
  * StandardScaler: centres and scales each feature to unit variance, with scikit-learn's semantics.
  */
-import { boolean, checkOptions, typeError } from '../validate.js';
-import {
-  checkFeatures,
-  jsonNumbers,
-  notFittedError,
-  readSeries,
-  writeSeries,
-  type Series,
-  type Transformer,
-} from './pipeline.js';
+import { boolean, checkOptions } from '../validate.js';
+import { AffineScaler, type AffineMap } from './affine-scaler.js';
+import { readDocument } from './json-state.js';
+import { readSeries, type Series } from './pipeline.js';
 
 /** Options of {@link StandardScaler}. */
 export interface StandardScalerArgs {
@@ -34,12 +28,7 @@ export interface StandardScalerJSON {
   state: { mean: number[]; variance: number[]; scale: number[]; nSamplesSeen: number } | null;
 }
 
-interface State {
-  mean: number[];
-  variance: number[];
-  scale: number[];
-  nSamplesSeen: number;
-}
+type State = NonNullable<StandardScalerJSON['state']>;
 
 const EPS = 2 ** -52;
 
@@ -69,12 +58,12 @@ const EPS = 2 ** -52;
  * ```
  * @throws {TypeError} for an unknown option or a non-boolean value.
  */
-export class StandardScaler implements Transformer {
+export class StandardScaler extends AffineScaler<StandardScalerJSON> {
   readonly withMean: boolean;
   readonly withStd: boolean;
-  #state: State | undefined;
 
   constructor(args: StandardScalerArgs = {}) {
+    super('StandardScaler');
     const opts = checkOptions<StandardScalerArgs>(args, 'StandardScaler', ['withMean', 'withStd']);
     this.withMean = boolean(opts.withMean ?? true, 'StandardScaler.withMean');
     this.withStd = boolean(opts.withStd ?? true, 'StandardScaler.withStd');
@@ -82,32 +71,17 @@ export class StandardScaler implements Transformer {
 
   /** Per-feature mean (scikit-learn's `mean_`). @throws {Error} before `fit`. */
   get mean(): number[] {
-    return [...this.#fitted('reading mean').mean];
+    return [...this.state('reading mean').mean];
   }
 
   /** Per-feature population variance (`var_`). @throws {Error} before `fit`. */
   get variance(): number[] {
-    return [...this.#fitted('reading variance').variance];
+    return [...this.state('reading variance').variance];
   }
 
   /** Per-feature divisor (`scale_`; ones when `withStd` is false). @throws {Error} before `fit`. */
   get scale(): number[] {
-    return [...this.#fitted('reading scale').scale];
-  }
-
-  /** Number of features seen by `fit` (`n_features_in_`). @throws {Error} before `fit`. */
-  get nFeaturesIn(): number {
-    return this.#fitted('reading nFeaturesIn').mean.length;
-  }
-
-  /** Number of rows seen by `fit` (`n_samples_seen_`). @throws {Error} before `fit`. */
-  get nSamplesSeen(): number {
-    return this.#fitted('reading nSamplesSeen').nSamplesSeen;
-  }
-
-  /** Whether `fit` (or `fromJSON` of a fitted scaler) has run. */
-  get isFitted(): boolean {
-    return this.#state !== undefined;
+    return [...this.state('reading scale').scale];
   }
 
   /**
@@ -115,7 +89,7 @@ export class StandardScaler implements Transformer {
    *
    * @throws {TypeError|RangeError} when `X` is not a non-empty, rectangular, finite series.
    */
-  fit(X: Series): this {
+  override fit(X: Series): this {
     const { rows, features } = readSeries(X, 'StandardScaler.fit.X');
     const n = rows.length;
     const mean = new Array<number>(features).fill(0);
@@ -135,8 +109,7 @@ export class StandardScaler implements Transformer {
       const bound = n * EPS * v + (n * mean[j]! * EPS) ** 2;
       return v <= bound ? 1 : Math.sqrt(v);
     });
-    this.#state = { mean, variance, scale, nSamplesSeen: n };
-    return this;
+    return this.setState({ mean, variance, scale, nSamplesSeen: n });
   }
 
   /**
@@ -145,19 +118,8 @@ export class StandardScaler implements Transformer {
    * @throws {Error} before `fit`.
    * @throws {RangeError} when `X` has a different number of features than the fit saw.
    */
-  transform<T extends Series>(X: T): T {
-    const s = this.#fitted('transform()');
-    const { rows, oneD, features } = readSeries(X, 'StandardScaler.transform.X');
-    checkFeatures('StandardScaler', 'StandardScaler.transform.X', features, s.mean.length);
-    const out = rows.map((row) =>
-      row.map((v, j) => (this.withMean ? v - s.mean[j]! : v) / (this.withStd ? s.scale[j]! : 1)),
-    );
-    return writeSeries<T>(out, oneD);
-  }
-
-  /** `fit(X)` then `transform(X)`. @throws as `fit` does. */
-  fitTransform<T extends Series>(X: T): T {
-    return this.fit(X).transform(X);
+  override transform<T extends Series>(X: T): T {
+    return this.subtractDivide(X, 'transform');
   }
 
   /**
@@ -166,31 +128,13 @@ export class StandardScaler implements Transformer {
    * @throws {Error} before `fit`.
    * @throws {RangeError} when `X` has a different number of features than the fit saw.
    */
-  inverseTransform<T extends Series>(X: T): T {
-    const s = this.#fitted('inverseTransform()');
-    const { rows, oneD, features } = readSeries(X, 'StandardScaler.inverseTransform.X');
-    checkFeatures('StandardScaler', 'StandardScaler.inverseTransform.X', features, s.mean.length);
-    const out = rows.map((row) =>
-      row.map((v, j) => v * (this.withStd ? s.scale[j]! : 1) + (this.withMean ? s.mean[j]! : 0)),
-    );
-    return writeSeries<T>(out, oneD);
+  override inverseTransform<T extends Series>(X: T): T {
+    return this.multiplyAdd(X, 'inverseTransform');
   }
 
   /** The options, fully defaulted. */
-  getConfig(): StandardScalerConfig {
+  override getConfig(): StandardScalerConfig {
     return { withMean: this.withMean, withStd: this.withStd };
-  }
-
-  /** Plain JSON of the options and fitted attributes, to save next to a model. */
-  toJSON(): StandardScalerJSON {
-    const s = this.#state;
-    return {
-      className: 'StandardScaler',
-      config: this.getConfig(),
-      state: s === undefined
-        ? null
-        : { mean: [...s.mean], variance: [...s.variance], scale: [...s.scale], nSamplesSeen: s.nSamplesSeen },
-    };
   }
 
   /**
@@ -199,30 +143,18 @@ export class StandardScaler implements Transformer {
    * @throws {TypeError|RangeError} when `json` is not a StandardScaler document.
    */
   static fromJSON(json: unknown): StandardScaler {
-    if (typeof json !== 'object' || json === null || (json as { className?: unknown }).className !== 'StandardScaler') {
-      throw typeError('a StandardScaler JSON document (className "StandardScaler")', 'StandardScaler.fromJSON.json', json);
-    }
-    const doc = json as Partial<StandardScalerJSON>;
-    const scaler = new StandardScaler(doc.config);
-    if (doc.state === null || doc.state === undefined) return scaler;
-    const st = doc.state;
-    const name = 'StandardScaler.fromJSON.json.state';
-    const mean = jsonNumbers(st.mean, `${name}.mean`);
-    const nSamplesSeen = st.nSamplesSeen;
-    if (typeof nSamplesSeen !== 'number' || !Number.isInteger(nSamplesSeen) || nSamplesSeen < 1) {
-      throw typeError('a positive integer', `${name}.nSamplesSeen`, nSamplesSeen);
-    }
-    scaler.#state = {
-      mean,
-      variance: jsonNumbers(st.variance, `${name}.variance`, mean.length),
-      scale: jsonNumbers(st.scale, `${name}.scale`, mean.length),
-      nSamplesSeen,
-    };
-    return scaler;
+    const doc = readDocument<StandardScalerJSON>(json, 'StandardScaler');
+    return new StandardScaler(doc.config).restoreState(doc.state, ['mean', 'variance', 'scale'], 'mean');
   }
 
-  #fitted(what: string): State {
-    if (this.#state === undefined) throw notFittedError('StandardScaler', what);
-    return this.#state;
+  /**
+   * `(X - mean) / scale` is the inverse of `X * scale + mean`; without `withMean` the offset is
+   * 0, without `withStd` the multiplier is 1 (whatever a loaded `scale` holds).
+   */
+  protected override affine(state: State): AffineMap {
+    return {
+      multiplier: this.withStd ? state.scale : state.scale.map(() => 1),
+      offset: this.withMean ? state.mean : state.mean.map(() => 0),
+    };
   }
 }

@@ -1,21 +1,13 @@
 /**
- * Shared helpers of the numerics tests: a seeded PRNG, random tensors, comparisons, and a
+ * Shared helpers of the numerics tests: the seeded PRNG (test/helpers/random.ts), random tensors, comparisons, and a
  * float64 JS reference of a Keras LSTM forward pass (for activations where tfjs and Keras 3
  * disagree, e.g. hard_sigmoid).
  */
 import { expect } from 'vitest';
+import { rng } from '../../helpers/random.js';
 
-/** mulberry32: a small deterministic PRNG giving floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Also exported here, for the numerics tests that take it with the other helpers. */
+export { rng };
 
 /** A `{data, shape}` tensor of uniform values in [lo, hi). */
 export function randomTensor(shape: number[], seed: number, lo = -2, hi = 2): { data: Float32Array; shape: number[] } {

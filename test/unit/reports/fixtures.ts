@@ -1,6 +1,10 @@
 /** Sample inputs of the report renderers, shared by the unit tests and the Chromium test. */
 import type { BacktestResultLike } from '../../../lib/reports/backtest-chart.js';
 import type { TrialLike } from '../../../lib/reports/tuning-dashboard.js';
+import { rng } from '../../helpers/random.js';
+
+/** The seeded PRNG of test/helpers/random.ts, also exported here for the report tests. */
+export { rng };
 
 /** A 30-epoch history: loss, mae (train and val) and lr, reduced twice (at epochs 11 and 21, 1-based). */
 export function sampleHistory(epochs = 30): { epoch: number[]; history: Record<string, number[]> } {
@@ -48,18 +52,6 @@ export function sampleBacktest(): { series: number[]; result: BacktestResultLike
     };
   });
   return { series, result: { folds, aggregate: { mase: 0.5, smape: 3.5, seasonalNaive_mase: 1 } } };
-}
-
-/** A tiny deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -2,26 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { htmlReport, formatCell, type HtmlReportOptions } from '../../../lib/reports/html-report.js';
 import { lineChartSvg } from '../../../lib/reports/line-chart.js';
 import * as reports from '../../../lib/reports/index.js';
-
-const VOID = new Set(['meta', 'br', 'hr', 'img', 'link', 'input']);
-
-/** The element names in document order, after checking every non-void tag is closed in order. */
-function checkTags(html: string): string[] {
-  const stack: string[] = [];
-  const names: string[] = [];
-  for (const m of html.replace(/^<!DOCTYPE html>/, '').matchAll(/<(\/?)([A-Za-z][\w:-]*)(?:\s[^<>]*?)?(\/?)>/g)) {
-    const [, close, name, self] = m as unknown as [string, string, string, string];
-    if (close) {
-      const open = stack.pop();
-      if (open !== name) throw new Error(`</${name}> closes <${open}>`);
-    } else {
-      names.push(name);
-      if (!self && !VOID.has(name)) stack.push(name);
-    }
-  }
-  if (stack.length) throw new Error(`unclosed <${stack.join('> <')}>`);
-  return names;
-}
+import { checkTags } from './fixtures.js';
 
 const chart = lineChartSvg({ title: 'loss', series: [{ name: 'loss', x: [1, 2, 3], y: [1, 0.5, 0.3] }] });
 
