@@ -24,3 +24,4 @@ export type { TensorInput, TensorLike, NestedArray } from './tensor.js';
 export { TorchError, AbortError } from './errors.js';
 export { getThreadInfo, setNumThreads } from './threads.js';
 export { versions } from './models/engine.js';
+export { loadModel, ModelFileError, type SaveArgs, type SaveWeightsArgs } from './io/index.js';

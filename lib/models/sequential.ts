@@ -6,6 +6,9 @@
 import { fromNative, TorchError } from '../errors.js';
 import { type AnyLayer, isLayer, layerFromSpec, layerSpec } from '../layers/index.js';
 import { uniqueName } from '../layers/layer.js';
+import { MODEL_IO, type ModelIo } from '../io/model-io.js';
+import { saveModel, type SaveArgs } from '../io/save-model.js';
+import { loadWeightsFile, saveWeightsFile, type SaveWeightsArgs } from '../io/weights-file.js';
 import type { ModelSpecJson, NativeModel, NativeTensor } from '../native.js';
 import { compileToKeras, modelFromKeras, modelToKeras } from '../serialization/keras-json.js';
 import { pack, Tensor, type TensorInput } from '../tensor.js';
@@ -14,7 +17,7 @@ import type { History } from '../training/callbacks/history.js';
 import { pyExp, pyFixed } from '../training/callbacks/progress-logger.js';
 import type { AnyOptimizer } from '../training/optimizers.js';
 import { checkOptions, describe, isPlainObject, string } from '../validate.js';
-import { type Architecture, buildArchitecture, checkUniqueNames, checkWeights, checkX, checkY } from './architecture.js';
+import { type Architecture, buildArchitecture, checkUniqueNames, checkWeights, checkX, checkY, layerLabel } from './architecture.js';
 import { type CompileArgs, compileConfig, type CompileConfig } from './compile-args.js';
 import { getBinding } from './engine.js';
 import { evaluateOptions, type EvaluateArgs, gradientsOptions, type GradientsArgs, predictOptions, type PredictArgs } from './call-args.js';
@@ -137,7 +140,10 @@ export class Sequential implements CallbackModel {
    */
   compile(args: CompileArgs): void {
     this.#assertUsable('compile');
-    const config = compileConfig(args);
+    this.#compileWith(compileConfig(args));
+  }
+
+  #compileWith(config: CompileConfig): void {
     const native = this.#ensureNative().native;
     const callSite = new Error();
     try {
@@ -332,6 +338,75 @@ export class Sequential implements CallbackModel {
     return modelToKeras({ name: this.name, layers: this.#layers.map(layerSpec) });
   }
 
+  /**
+   * Saves the model to the directory `dir` (Keras `model.save`): `model.json` (the Keras JSON,
+   * compile config, versions), `weights.safetensors` (`lstm/kernel`, ..., readable by Python's
+   * safetensors) and `optimizer.safetensors`, written atomically: a crash mid-save leaves the
+   * previous save intact. Read it back with `loadModel(dir)`. Allowed in epoch-end callbacks.
+   *
+   * @example
+   * await model.save('models/co2');
+   * const again = await loadModel('models/co2');
+   * @throws (as a rejection) `EEXIST` when `dir` exists and `overwrite` is false (or holds other
+   *   files); {@link TorchError} `ERR_BUSY` during fit outside its callbacks.
+   */
+  async save(dir: string, args?: SaveArgs): Promise<void> {
+    this.#assertUsable('save', true);
+    await saveModel(this, dir, args);
+  }
+
+  /**
+   * Saves only the weights to a file ending in `.weights.safetensors` (Keras `save_weights`),
+   * atomically, a tensor per weight named `<layer>/<weight>`.
+   *
+   * @example
+   * await model.saveWeights('ckpt/best.weights.safetensors');
+   * @throws (as a rejection) {@link RangeError} a name without the suffix; `EEXIST` without overwrite.
+   */
+  async saveWeights(filepath: string, args?: SaveWeightsArgs): Promise<void> {
+    this.#assertUsable('save weights', true);
+    await saveWeightsFile(this, filepath, args);
+  }
+
+  /**
+   * Sets the weights from a safetensors file (Keras `load_weights`), matched by name
+   * (`lstm/kernel`, ...) with every name and shape checked.
+   *
+   * @example
+   * await model.loadWeights('ckpt/best.weights.safetensors');
+   * @throws (as a rejection) `ModelFileError` a missing, truncated or foreign file, a missing tensor, a shape mismatch.
+   */
+  async loadWeights(filepath: string): Promise<void> {
+    this.#assertUsable('load weights', true);
+    await loadWeightsFile(this, filepath);
+  }
+
+  /** Weight names, compile config and optimizer state for saving and loading. @internal */
+  [MODEL_IO](): ModelIo {
+    return {
+      weightNames: () =>
+        this.#ensureNative().arch.layers.flatMap((built, i) =>
+          built.weights.map((w) => ({ name: `${built.layer.name}/${w.name}`, shape: [...w.shape], layer: layerLabel(i, built.layer) })),
+        ),
+      compileConfig: () => (this.#compile ? compileToKeras(this.#compile) : null),
+      getOptimizerState: () => {
+        this.#assertUsable('read the optimizer state', true);
+        if (!this.#compile) return null;
+        return this.#callNative((native) => native.getOptimizerState());
+      },
+      compileFrom: (config) => {
+        this.#assertUsable('compile');
+        this.#compileWith(config);
+      },
+      setOptimizerState: (state) => {
+        this.#assertUsable('set the optimizer state', true);
+        const lr = this.optimizer.learningRate;
+        this.#callNative((native) => native.setOptimizerState({ ...state, learningRate: lr }));
+        this.#engineLr = lr;
+      },
+    };
+  }
+
   /** `JSON.stringify(model)` gives the Keras JSON of {@link getConfig}. */
   toJSON(): ModelSpecJson {
     return this.getConfig();
@@ -366,6 +441,16 @@ export class Sequential implements CallbackModel {
           layer === null ? 'null' : isPlainObject(layer) ? 'object' : typeof layer
         }`,
       );
+    }
+  }
+
+  #callNative<T>(call: (native: NativeModel) => T): T {
+    const { native } = this.#ensureNative();
+    const callSite = new Error();
+    try {
+      return call(native);
+    } catch (err) {
+      throw fromNative(err, callSite);
     }
   }
 

@@ -16,3 +16,4 @@ export { LEARNING_RATE_LOG_KEY, ReduceLROnPlateau, reduceLROnPlateau } from './r
 export type { ReduceLROnPlateauArgs, ReduceLROnPlateauConfig } from './reduce-lr-on-plateau.js';
 export { LossReport, lossReport } from './loss-report.js';
 export type { LossReportArgs } from './loss-report.js';
+export { ModelCheckpoint, modelCheckpoint, type ModelCheckpointArgs, type ModelCheckpointConfig } from './model-checkpoint.js';

@@ -1,0 +1,10 @@
+/**
+ * Files a user keeps: saved models (a directory: `model.json`, `weights.safetensors`,
+ * `optimizer.safetensors`), weights-only files, and the safetensors reader and writer.
+ */
+export { ModelFileError } from './errors.js';
+export { loadModel } from './load-model.js';
+export { saveModel, type ModelJson, type SaveArgs } from './save-model.js';
+export { loadWeightsFile, saveWeightsFile, type SaveWeightsArgs } from './weights-file.js';
+export { decodeSafetensors, encodeSafetensors, readSafetensors, type NamedTensor, type SafetensorsContent } from './safetensors.js';
+export { formatTemplate } from './path-template.js';
