@@ -92,6 +92,11 @@ export interface NativeModel {
   getOptimizerState(): NativeOptimizerState;
   /** Restores a state from getOptimizerState (shapes checked against the weights). */
   setOptimizerState(state: NativeOptimizerState): void;
+  /**
+   * Pruning masks in getWeights order (`null`: not masked; `[]` clears all). Masked entries are
+   * zeroed now and after every optimizer step, so pruned weights stay pruned through fine-tuning.
+   */
+  setWeightMasks(masks: (NativeTensor | null)[]): void;
   /** `training` keeps dropout active (Monte-Carlo dropout), masks seeded by `seed`. */
   predict(x: NativeTensor, batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
   evaluate(x: NativeTensor, y: NativeTensor, batchSize: number): Promise<Record<string, number>>;

@@ -34,6 +34,7 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
                          InstanceMethod<&ModelWrap::Compile>("compile"),
                          InstanceMethod<&ModelWrap::GetOptimizerState>("getOptimizerState"),
                          InstanceMethod<&ModelWrap::SetOptimizerState>("setOptimizerState"),
+                         InstanceMethod<&ModelWrap::SetWeightMasks>("setWeightMasks"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
                          InstanceMethod<&ModelWrap::Evaluate>("evaluate"),
                          InstanceMethod<&ModelWrap::Gradients>("gradients"),
@@ -83,6 +84,7 @@ void ModelWrap::SetWeights(const Napi::CallbackInfo& info) {
     auto weights = ToTensorList(info[0], "weights");
     std::lock_guard<std::mutex> lock(model->mutex());
     model->graph().SetWeights(weights);
+    model->ApplyWeightMasks();
     return 0;
   });
 }
@@ -132,6 +134,25 @@ void ModelWrap::SetOptimizerState(const Napi::CallbackInfo& info) {
     }
     std::lock_guard<std::mutex> lock(model->mutex());
     model->setup().optimizer->ImportState(state, model->graph().Weights());
+    return 0;
+  });
+}
+
+void ModelWrap::SetWeightMasks(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Guarded(env, [&] {
+    auto model = Live(env);
+    CheckNotBusy(env, "set weight masks", /*paused_ok=*/true);
+    if (!info[0].IsArray()) throw Napi::TypeError::New(env, "setWeightMasks expects an array");
+    Napi::Array arr = info[0].As<Napi::Array>();
+    std::vector<at::Tensor> masks;
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      Napi::Value m = arr.Get(i);
+      masks.push_back(m.IsNull() || m.IsUndefined() ? at::Tensor()
+                                                    : ToTensor(m, ("masks[" + std::to_string(i) + "]").c_str()));
+    }
+    std::lock_guard<std::mutex> lock(model->mutex());
+    model->SetWeightMasks(std::move(masks));
     return 0;
   });
 }

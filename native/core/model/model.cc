@@ -1,5 +1,7 @@
 #include "model.h"
 
+#include <c10/core/GradMode.h>
+
 #include "../train/losses.h"
 
 namespace tl {
@@ -11,6 +13,32 @@ void Model::Compile(const CompileSpec& spec) {
   setup->spec = spec;
   setup->optimizer = MakeOptimizer(spec.optimizer);
   setup_ = std::move(setup);
+}
+
+void Model::SetWeightMasks(std::vector<at::Tensor> masks) {
+  const auto weights = graph_.Weights();
+  if (!masks.empty() && masks.size() != weights.size()) {
+    throw ShapeError("setWeightMasks expects " + std::to_string(weights.size()) + " masks (or none) but received " +
+                     std::to_string(masks.size()));
+  }
+  for (size_t i = 0; i < masks.size(); ++i) {
+    if (masks[i].defined() && masks[i].sizes() != weights[i].sizes()) {
+      throw ShapeError("setWeightMasks: mask " + std::to_string(i) + " expects shape " +
+                       ShapeString(weights[i].sizes().vec()) + " but received " + ShapeString(masks[i].sizes().vec()));
+    }
+    if (masks[i].defined()) masks[i] = (masks[i] != 0).to(weights[i].scalar_type());
+  }
+  masks_ = std::move(masks);
+  ApplyWeightMasks();
+}
+
+void Model::ApplyWeightMasks() {
+  if (masks_.empty()) return;
+  c10::NoGradGuard no_grad;
+  const auto weights = graph_.Weights();
+  for (size_t i = 0; i < masks_.size(); ++i) {
+    if (masks_[i].defined()) weights[i].mul_(masks_[i]);
+  }
 }
 
 TrainingSetup& Model::setup() {

@@ -34,9 +34,17 @@ class Model {
   /// Held while computing (a training epoch, predict, evaluate); released at epoch ends.
   std::mutex& mutex() { return mutex_; }
 
+  /// Pruning masks, one per weight (undefined: not masked). Masked entries are zeroed now and
+  /// after every optimizer step, so pruned weights stay pruned through fine-tuning.
+  void SetWeightMasks(std::vector<at::Tensor> masks);
+  /// Re-applies the masks (after an optimizer step or a weight change).
+  void ApplyWeightMasks();
+  const std::vector<at::Tensor>& weight_masks() const { return masks_; }
+
  private:
   Sequential graph_;
   std::unique_ptr<TrainingSetup> setup_;
+  std::vector<at::Tensor> masks_;
   std::mutex mutex_;
 };
 

@@ -85,6 +85,7 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
       at::Tensor loss = ComputeLoss(setup.spec.loss, out, yb);
       loss.backward();
       setup.optimizer->Step(weights);
+      model.ApplyWeightMasks();
       metrics.Update(loss.item<double>(), out.detach(), yb);
       stop = stop_mode();
       if (stop == StopMode::kNow) {
