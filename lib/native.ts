@@ -4,6 +4,7 @@
  *
  * Thread defaults are applied before LibTorch loads (see `threads.ts`).
  */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -139,9 +140,31 @@ export interface ThreadInfo {
   blas: number;
 }
 
+/** One weight of an int8 model in Keras's layout: int8 matrices with per-column scales, or float biases. */
+export interface NativeQuantizedWeight {
+  name: string;
+  shape: number[];
+  data: Int8Array | Float32Array;
+  /** Per output channel (column) scales of an int8 matrix; absent for float biases. */
+  scales?: Float32Array;
+}
+
+/** An inference-only int8 (dynamic quantization) twin of a float model. */
+export interface NativeQuantizedModel {
+  predict(x: NativeTensor, batchSize: number): Promise<NativeTensor[]>;
+  describe(): NativeLayerInfo[];
+  /** The int8 engine used and the weight bytes (int8 with scales and biases) vs float32. */
+  info(): { engine: string; bytes: number; floatBytes: number };
+  getWeights(): NativeQuantizedWeight[];
+  dispose(): void;
+}
+
 export interface NativeBinding {
   Model: new (spec: ModelSpecJson) => NativeModel;
-  versions(): { torch: string; addon: string; cuda: boolean };
+  /** Built from a float model's spec and weights (Keras order; dequantized int8 weights rebuild the same model). */
+  QuantizedModel: new (spec: ModelSpecJson, weights: NativeTensor[]) => NativeQuantizedModel;
+  /** `int8Engine`: the quantized engine used for int8 models here ('' when none). */
+  versions(): { torch: string; addon: string; cuda: boolean; int8Engine: string };
   getThreadInfo(): ThreadInfo;
   setNumThreads(intraOp: number, blas: number): void;
 }
@@ -152,39 +175,150 @@ const packageRoot = path.resolve(here, '..');
 let cached: NativeBinding | undefined;
 let loadError: TorchError | undefined;
 
+/** One place the addon may be: a prebuild shipped in the package, or a build from source. */
+interface AddonCandidate {
+  kind: 'prebuild' | 'source build';
+  /** Absolute path of the `.node` file. */
+  file: string;
+  /** The `try` entry `bindings` resolves to `file` (source builds only). */
+  bindingsTry?: string[];
+}
+
+/** This system's libc tag, as prebuildify and node-gyp-build name it. */
+function libcTag(): string {
+  return process.platform === 'linux' && existsSync('/etc/alpine-release') ? 'musl' : 'glibc';
+}
+
+/**
+ * The prebuilds for this platform, best first: `prebuilds/<platform>-<arch>/<name>[.<tag>...].node`
+ * named by prebuildify. A tag that does not fit this process (`abi<N>`, `uv<N>`, `armv<N>`,
+ * `glibc`/`musl`, `electron`) rules a file out, as node-gyp-build's rules do; `napi` and no tag fit.
+ */
+function prebuildCandidates(): AddonCandidate[] {
+  const dir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
+  const expected: AddonCandidate[] = [{ kind: 'prebuild', file: path.join(dir, `torch-lstm.${libcTag()}.node`) }];
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.node'));
+  } catch {
+    return expected;
+  }
+  const fits = (tag: string): boolean => {
+    if (tag === 'napi' || tag === 'node') return true;
+    if (tag === 'glibc' || tag === 'musl') return tag === libcTag();
+    if (tag === 'electron') return false;
+    let m = /^abi(\d+)$/.exec(tag);
+    if (m) return m[1] === process.versions.modules;
+    m = /^uv(\d+)$/.exec(tag);
+    if (m) return m[1] === process.versions.uv?.split('.')[0];
+    return !/^armv\d+$/.test(tag) || process.arch === 'arm';
+  };
+  const usable = names.filter((n) => n.split('.').slice(1, -1).every(fits));
+  const score = (n: string): number => n.split('.').length + (n.startsWith('torch-lstm.') ? 100 : 0);
+  usable.sort((a, b) => score(b) - score(a));
+  return usable.length > 0 ? usable.map((n) => ({ kind: 'prebuild', file: path.join(dir, n) })) : expected;
+}
+
+/** Source builds, the `bindings` way (cmake-js or `npm run build:gyp`). */
+const SOURCE_TRIES = [
+  ['module_root', 'build', 'Release', 'bindings'],
+  ['module_root', 'build', 'Debug', 'bindings'],
+  ['module_root', 'build-gyp', 'Release', 'bindings'],
+];
+
+const mtime = (file: string): number => {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+
+/**
+ * The search order: the prebuild for this platform first, then the source builds. One exception
+ * for a development checkout: a source build NEWER than the prebuild goes first, so rebuilding
+ * after `npm run prebuild` never leaves a stale prebuild in charge.
+ */
+function addonCandidates(): AddonCandidate[] {
+  const prebuilds = prebuildCandidates();
+  const sources: AddonCandidate[] = SOURCE_TRIES.map((t) => ({
+    kind: 'source build',
+    file: path.join(packageRoot, ...t.slice(1, -1), 'torch_lstm.node'),
+    bindingsTry: t,
+  }));
+  const newestPrebuild = Math.max(...prebuilds.map((c) => mtime(c.file)));
+  const fresher = sources.filter((c) => newestPrebuild >= 0 && mtime(c.file) > newestPrebuild);
+  return [...fresher, ...prebuilds, ...sources.filter((c) => !fresher.includes(c))];
+}
+
+/** What the prebuild's `<file>.libtorch.json` (written by scripts/prebuild.mjs) says it needs. */
+function prebuildNeeds(file: string): string | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(file.replace(/\.node$/, '.libtorch.json'), 'utf8')) as { summary?: string };
+    return meta.summary;
+  } catch {
+    return undefined;
+  }
+}
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0]! : String(err));
+
 /** Loads the addon once; a failure is one helpful, multi-line {@link TorchError}. */
 export function binding(): NativeBinding {
   if (cached) return cached;
   if (loadError) throw loadError;
   applyThreadEnvironment();
   const require = createRequire(import.meta.url);
-  try {
-    const bindings = require('bindings') as (opts: { bindings: string; module_root: string; try?: string[][] }) => NativeBinding;
-    cached = bindings({
-      bindings: 'torch_lstm',
-      module_root: packageRoot,
-      try: [
-        ['module_root', 'build', 'Release', 'bindings'],
-        ['module_root', 'build', 'Debug', 'bindings'],
-        ['module_root', 'build-gyp', 'Release', 'bindings'],
-        ['module_root', 'prebuilds', 'platform-arch', 'bindings'],
-      ],
-    });
-    return cached;
-  } catch (err) {
-    const cause = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    loadError = new TorchError(
-      'ERR_NATIVE_LOAD',
-      [
-        `torch-lstm could not load its native addon on ${process.platform}-${process.arch} (Node ${process.version}).`,
-        `Cause: ${cause}`,
-        'What to do:',
-        '  - run `npm run setup` to install LibTorch (Debian/Ubuntu: libtorch-dev) and `npm run build` to build the addon;',
-        '  - or point LIBTORCH (or Torch_DIR) at an unpacked LibTorch and rebuild with `npm run build`;',
-        '  - if LibTorch lives outside the system paths, add its lib/ folder to LD_LIBRARY_PATH.',
-      ].join('\n'),
-      { cause: err },
-    );
-    throw loadError;
+  const bindings = require('bindings') as (opts: { bindings: string; module_root: string; try?: string[][] }) => NativeBinding;
+  const tried: string[] = [];
+  let firstError: unknown;
+  let firstReason: string | undefined;
+  let prebuildFailed: string | undefined;
+  for (const candidate of addonCandidates()) {
+    const where = `${candidate.kind} ${path.relative(packageRoot, candidate.file)}`;
+    if (!existsSync(candidate.file)) {
+      tried.push(`${where}: ${candidate.kind === 'prebuild' ? 'no prebuild for this platform' : 'not built'}`);
+      continue;
+    }
+    try {
+      cached = candidate.bindingsTry
+        ? bindings({ bindings: 'torch_lstm', module_root: packageRoot, try: [candidate.bindingsTry] })
+        : (require(candidate.file) as NativeBinding);
+      return cached;
+    } catch (err) {
+      // dlopen errors start with the file's absolute path: already on the line.
+      const reason = firstLine(err).replace(`${candidate.file}: `, '');
+      if (firstError === undefined) {
+        firstError = err;
+        firstReason = `${where}: ${reason}`;
+      }
+      tried.push(`${where}: ${reason}`);
+      if (candidate.kind === 'prebuild') prebuildFailed ??= prebuildNeeds(candidate.file);
+    }
   }
+  // A development checkout has lib/ (TypeScript sources); an installed package has not.
+  const checkout = existsSync(path.join(packageRoot, 'lib', 'native.ts'));
+  loadError = new TorchError(
+    'ERR_NATIVE_LOAD',
+    [
+      `torch-lstm could not load its native addon on ${process.platform}-${process.arch} (Node ${process.version}).`,
+      `Cause: ${firstReason ?? `no addon found: not built, and no prebuild fits ${process.platform}-${process.arch}-${libcTag()}`}`,
+      'Tried:',
+      ...tried.map((t) => `  - ${t}`),
+      'What to do:',
+      ...(prebuildFailed ? [`  - the prebuild was ${prebuildFailed}: install that LibTorch, or build from source;`] : []),
+      ...(checkout
+        ? [
+            '  - run `npm run setup` to install LibTorch (Debian/Ubuntu: libtorch-dev) and `npm run build` to build the addon;',
+            '  - or point LIBTORCH (or Torch_DIR) at an unpacked LibTorch and rebuild with `npm run build`;',
+          ]
+        : [
+            `  - to build from source: \`node ${path.join(packageRoot, 'scripts', 'install.mjs')} --build\` (needs a C++ compiler,`,
+            '    CMake >= 3.18 and LibTorch: set LIBTORCH (or Torch_DIR) to an unpacked LibTorch, or on Debian/Ubuntu it installs libtorch-dev);',
+          ]),
+      '  - if LibTorch lives outside the system paths, add its lib/ folder to LD_LIBRARY_PATH.',
+    ].join('\n'),
+    { cause: firstError },
+  );
+  throw loadError;
 }

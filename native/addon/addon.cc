@@ -4,6 +4,8 @@
 #include "compat.h"
 #include "js_errors.h"
 #include "model_wrap.h"
+#include "quantize/int8_linear.h"
+#include "quantized_model_wrap.h"
 #include "threads.h"
 
 namespace tl::addon {
@@ -14,6 +16,7 @@ Napi::Value Versions(const Napi::CallbackInfo& info) {
   out.Set("torch", compat::TorchVersion());
   out.Set("addon", TL_ADDON_VERSION);
   out.Set("cuda", Napi::Boolean::New(info.Env(), at::hasCUDA()));
+  out.Set("int8Engine", SelectInt8Engine());
   return out;
 }
 
@@ -37,6 +40,7 @@ void SetThreads(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Model", ModelWrap::Define(env));
+  exports.Set("QuantizedModel", QuantizedModelWrap::Define(env));
   exports.Set("versions", Napi::Function::New<Versions>(env));
   exports.Set("getThreadInfo", Napi::Function::New<GetThreads>(env));
   exports.Set("setNumThreads", Napi::Function::New<SetThreads>(env));

@@ -74,6 +74,13 @@ Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tens
       [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
 }
 
+Napi::Promise StartQuantizedPredict(Napi::Env env, std::shared_ptr<QuantizedSequential> model, at::Tensor x,
+                                    int64_t batch_size) {
+  return Queue<std::vector<at::Tensor>>(
+      env, [model, x, batch_size] { return model->Predict(x, batch_size); },
+      [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
+}
+
 Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
                             int64_t batch_size) {
   return Queue<Logs>(

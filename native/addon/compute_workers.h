@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "model/model.h"
+#include "quantize/quantized_model.h"
 
 namespace tl::addon {
 
@@ -17,5 +18,8 @@ Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, at::Ten
                             int64_t batch_size);
 Napi::Promise StartGradients(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
                              bool training, std::optional<uint64_t> seed);
+
+Napi::Promise StartQuantizedPredict(Napi::Env env, std::shared_ptr<QuantizedSequential> model, at::Tensor x,
+                                    int64_t batch_size);
 
 }  // namespace tl::addon
