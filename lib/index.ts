@@ -3,6 +3,7 @@
  */
 export { sequential, Sequential } from './models/sequential.js';
 export type { SequentialArgs } from './models/sequential.js';
+export { LayersModel } from './models/layers-model.js';
 export type { EvaluateArgs, PredictArgs, GradientsArgs } from './models/call-args.js';
 export type { FitArgs } from './models/fit.js';
 export type { CompileArgs, MetricName } from './models/compile-args.js';

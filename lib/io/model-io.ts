@@ -1,7 +1,7 @@
 /**
  * What saving and loading need from a model beyond its public API: weight names, the
- * compile config as Keras JSON, and the optimizer's state. A Sequential hands this out under
- * the {@link MODEL_IO} symbol; it is internal to torch-lstm.
+ * compile config as Keras JSON, and the optimizer's state. Every model (a `LayersModel`) hands
+ * this out under the {@link MODEL_IO} symbol; it is internal to torch-lstm.
  */
 import type { CompileConfig } from '../models/compile-args.js';
 import type { CompileSpecJson, ModelSpecJson, NativeOptimizerState } from '../native.js';
