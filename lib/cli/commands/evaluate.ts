@@ -1,0 +1,55 @@
+/**
+ * `torch-lstm evaluate`: the metrics table of a trained model on a held-out tail.
+ */
+import type { CommandSpec, ParsedArgs } from '../args.js';
+import { labelAt, loadSeriesForModel, rangeLabel, testStartOf } from '../data.js';
+import { DEFAULTS, QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
+import { loadModelDir, windowsFor } from '../model-dir.js';
+import { compareWithBaselines, metricsJson, metricsTable, notes, toJson } from '../output.js';
+
+export const spec: CommandSpec = {
+  name: 'evaluate',
+  summary: 'score a trained model on the tail of a CSV series next to the naive baselines',
+  description:
+    'Predicts the last --test-fraction of the series one step ahead (each value from the true values before it) and prints MAE, RMSE, ' +
+    'MAPE, sMAPE, MASE and R² for the model, the naive forecast (the previous value) and the seasonal-naive forecast (one season earlier). ' +
+    'MASE is scaled by the seasonal-naive error on the values before the tail.',
+  options: [
+    ...TRAINED_DATA_OPTIONS,
+    { name: 'test-fraction', type: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true, default: DEFAULTS.testFraction, description: 'the scored tail of the series' },
+    { name: 'seasonal-period', type: 'integer', min: 1, placeholder: 'N', description: 'season length of the seasonal-naive baseline and MASE (default: the one saved at training, 12)' },
+    { name: 'format', type: 'choice', choices: ['table', 'json'], default: 'table', description: 'print a table or JSON' },
+    QUIET_OPTION,
+  ],
+  examples: ['evaluate --model models/co2 --csv data/co2-concentration.csv --column CO2 --test-fraction 0.2'],
+};
+
+export async function run(args: ParsedArgs): Promise<number> {
+  const note = notes(args.boolean('quiet'));
+  const { model, prep, transform } = await loadModelDir(args.string('model'));
+  try {
+    const series = loadSeriesForModel(args, prep, note);
+    const levels = series.values;
+    const n = levels.length;
+    const period = args.optionalNumber('seasonal-period') ?? prep.seasonalPeriod ?? DEFAULTS.seasonalPeriod;
+    const testStart = testStartOf(n, args.number('test-fraction'));
+    const need = prep.lookBack + transform.offset;
+    if (testStart < need || testStart >= n) {
+      throw new Error(`${series.file}: ${n} values leave no scorable tail: the first scored value needs ${need} values before it; use a smaller --test-fraction or more rows`);
+    }
+    const z = transform.transform(levels);
+    const { x } = windowsFor(z, prep.lookBack, transform.offset, testStart, n);
+    const out = await model.predict(x);
+    const predicted = transform.oneStepLevels(Array.from(out.data), levels, testStart);
+    const rows = compareWithBaselines(levels, testStart, predicted, period);
+    if (args.string('format') === 'json') {
+      process.stdout.write(toJson({ column: series.column, from: labelAt(series, testStart), values: n - testStart, seasonalPeriod: period, models: metricsJson(rows) }));
+    } else {
+      console.log(`One-step-ahead on the last ${n - testStart} values of "${series.column}" (${rangeLabel(series, testStart, n)}):`);
+      console.log(metricsTable(rows));
+    }
+  } finally {
+    model.dispose();
+  }
+  return 0;
+}

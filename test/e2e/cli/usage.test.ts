@@ -1,0 +1,93 @@
+// --help for every command, usage errors (exit 2) and runtime errors (exit 1).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'torch-lstm-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const COMMANDS = ['train', 'predict', 'evaluate', 'forecast', 'summary', 'tune', 'backtest', 'report'];
+
+describe('torch-lstm --help', () => {
+  it('lists the commands (and no serve or quantize)', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    expect(r.stdout).not.toMatch(/serve|quantize/);
+    const bare = await cli([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('Usage: torch-lstm <command>');
+  });
+
+  it.concurrent.each(COMMANDS)('%s --help prints the usage, the options with defaults, and an example', async (command) => {
+    const r = await cli([command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: torch-lstm ${command} `));
+    expect(r.stdout).toContain('Options:');
+    expect(r.stdout).toContain('-h, --help');
+    expect(r.stdout).toMatch(new RegExp(`Examples?:\\n  torch-lstm ${command} `));
+    if (command !== 'summary' && command !== 'report') expect(r.stdout).toContain('(default: ');
+    const h = await cli(['help', command]);
+    expect(h.stdout).toBe(r.stdout);
+  });
+
+  it('prints the train defaults of the article', async () => {
+    const r = await cli(['train', '--help']);
+    // Each option's entry: its line and the indented lines that continue it, joined.
+    const entries = r.stdout.split(/\n(?= {2}(?:-h, |-q, | {4})--)/).map((e) => e.replace(/\s+/g, ' '));
+    const entry = (option: string): string => entries.find((e) => e.trimStart().replace(/^-[hq], /, '').startsWith(`--${option} `)) ?? '';
+    const defaults: [string, string][] = [
+      ['look-back', '24'], ['epochs', '100'], ['batch-size', '32'], ['units', '64,32'], ['dropout', '0.2'], ['recurrent-dropout', '0.1'],
+      ['learning-rate', '0.001'], ['clip-value', '1'], ['validation-split', '0.2'], ['difference', '1'], ['scaler', 'minmax'],
+      ['test-fraction', '0.2'], ['seed', '7'],
+    ];
+    for (const [option, value] of defaults) expect(entry(option), option).toContain(`(default: ${value})`);
+  });
+});
+
+describe('usage errors exit 2 with a message', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown command', ['trian'], /unknown command "trian"; did you mean "train"\?/],
+    ['an unknown option', ['train', '--csv', 'a.csv', '--column', 'y', '--out', 'm', '--epoch', '3'], /Unknown option "--epoch"; did you mean "--epochs"\?/],
+    ['a missing required option', ['train', '--csv', 'a.csv', '--column', 'y'], /Missing required option --out/],
+    ['a malformed number', ['forecast', '--model', 'm', '--csv', 'a.csv', '--steps', 'twelve'], /Expected an integer for --steps but received "twelve"/],
+    ['a value out of range', ['forecast', '--model', 'm', '--csv', 'a.csv', '--intervals', '90'], /Expected a number in \(0, 1\) for --intervals but received 90/],
+    ['a bad choice', ['backtest', '--csv', 'a.csv', '--column', 'y', '--strategy', 'expandng'], /did you mean "expanding"\?/],
+    ['none of report\'s inputs', ['report', '--out', 'r.html'], /Expected one of --history, --study, --backtest/],
+    ['a stray argument', ['summary', 'model-dir'], /Unexpected argument "model-dir"/],
+  ];
+  it.concurrent.each(cases)('%s', async (_name, args, message) => {
+    const r = await cli(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('runtime errors exit 1 with a message', () => {
+  const csv = path.join(dir, 'gaps.csv');
+  writeFileSync(csv, 'Date,Sales\n2020-01-01,1\n2020-02-01,\n2020-03-01,3\n');
+  const cases: [string, string[], RegExp][] = [
+    ['a missing CSV file', ['train', '--csv', 'nope.csv', '--column', 'y', '--out', 'm'], /nope\.csv: no such file/],
+    ['a missing value', ['train', '--csv', csv, '--column', 'Sales', '--out', 'm'], /gaps\.csv: row 2 \(line 3\), column "Sales": missing value/],
+    ['an unknown column', ['backtest', '--csv', csv, '--column', 'sales'], /no column "sales" in the header; did you mean "Sales"\?/],
+    ['a missing model directory', ['predict', '--model', 'no-model', '--csv', csv], /no-model: no such model directory/],
+    ['a directory that is no model', ['summary', '--model', dir], /is not a saved torch-lstm model/],
+    ['a file that is no history', ['report', '--history', csv, '--out', 'r.html'], /is not valid JSON/],
+  ];
+  it.concurrent.each(cases)('%s', async (_name, args, message) => {
+    const r = await cli(args, dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('too little data for the look-back', async () => {
+    const short = path.join(dir, 'short.csv');
+    writeFileSync(short, `y\n${Array.from({ length: 30 }, (_, i) => i % 7).join('\n')}\n`);
+    const r = await cli(['train', '--csv', short, '--column', 'y', '--out', 'm', '--quiet'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Too little data: the training part holds 24 values/);
+  });
+});
