@@ -26,3 +26,5 @@ export { TorchError, AbortError } from './errors.js';
 export { getThreadInfo, setNumThreads } from './threads.js';
 export { versions } from './models/engine.js';
 export { loadModel, ModelFileError, type SaveArgs, type SaveWeightsArgs } from './io/index.js';
+export { serve, Server, ServingError } from './serving/index.js';
+export type { ServeArgs, CloseArgs, ServerStats, BatchStats, ServableModel, ModelSource, TensorInfo, ServingStatus } from './serving/index.js';
