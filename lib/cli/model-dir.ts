@@ -11,7 +11,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadModel } from '../io/load-model.js';
-import type { Sequential } from '../models/sequential.js';
+import { Sequential } from '../models/sequential.js';
 import { Differencer, type DifferencerJSON } from '../preprocessing/differencer.js';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../preprocessing/min-max-scaler.js';
 import { StandardScaler, type StandardScalerJSON } from '../preprocessing/standard-scaler.js';
@@ -237,5 +237,9 @@ export async function readPreprocessing(dir: string): Promise<{ prep: Preprocess
 export async function loadModelDir(dir: string): Promise<TrainedModel> {
   const { prep, transform } = await readPreprocessing(dir);
   const model = await loadModel(dir);
+  if (!(model instanceof Sequential)) {
+    model.dispose();
+    throw new Error(`${dir} holds an int8 (quantized) model; this command needs the float model`);
+  }
   return { model, prep, transform };
 }

@@ -3,8 +3,11 @@
  * `optimizer.safetensors`), weights-only files, and the safetensors reader and writer.
  */
 export { ModelFileError } from './errors.js';
-export { loadModel } from './load-model.js';
+export { loadModel, type LoadedModel } from './load-model.js';
+export { type QuantizedSaveArgs } from './quantized-io.js';
 export { saveModel, type ModelJson, type SaveArgs } from './save-model.js';
 export { loadWeightsFile, saveWeightsFile, type SaveWeightsArgs } from './weights-file.js';
-export { decodeSafetensors, encodeSafetensors, readSafetensors, type NamedTensor, type SafetensorsContent } from './safetensors.js';
+export {
+  decodeSafetensors, encodeSafetensors, readSafetensors, type AnyNamedTensor, type NamedInt8Tensor, type NamedTensor, type SafetensorsContent,
+} from './safetensors.js';
 export { formatTemplate } from './path-template.js';

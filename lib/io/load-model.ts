@@ -1,20 +1,27 @@
 /**
  * `loadModel(dir)`: reads a directory written by `model.save(dir)` back into a Sequential,
  * compiled when it was saved compiled, with its optimizer state when it was saved, so that a
- * `fit` with `initialEpoch` continues exactly where the saved run stopped.
+ * `fit` with `initialEpoch` continues exactly where the saved run stopped; or, when
+ * `model.json` has `quantization`, into the same int8 {@link QuantizedModel}.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { QuantizedModel } from '../models/quantized-model.js';
 import { Sequential } from '../models/sequential.js';
 import type { NativeOptimizerState, NativeTensor } from '../native.js';
 import { compileFromKeras } from '../serialization/keras-json.js';
+import { QUANTIZATION_MODES } from '../quantization/options.js';
 import { describe, isPlainObject } from '../validate.js';
 import { recoverableOld } from './atomic.js';
 import { errnoCode, ModelFileError } from './errors.js';
+import { dequantizedWeights } from './quantized-io.js';
 import { MODEL_IO, type WeightName } from './model-io.js';
-import { type NamedTensor, readSafetensors } from './safetensors.js';
+import { type AnyNamedTensor, readSafetensors } from './safetensors.js';
 import { MODEL_JSON, type ModelJson, OPTIMIZER_PREFIX } from './save-model.js';
-import { FORMAT, FORMAT_VERSION, matchTensors } from './weights-file.js';
+import { float32Tensors, FORMAT, FORMAT_VERSION, matchTensors } from './weights-file.js';
+
+/** What `loadModel` gives: a float model, or an int8 one when the directory holds a quantized model. */
+export type LoadedModel = Sequential | QuantizedModel;
 
 /** Files of two saves (a save finished between two reads of `dir`): read again. `inner`: the error they gave. */
 class MixedSave extends Error {
@@ -67,7 +74,39 @@ async function readModelJson(dir: string): Promise<ModelJson> {
     if (!Number.isSafeInteger(o.iterations) || (o.iterations as number) < 0) throw new ModelFileError(file, `has an invalid optimizer.iterations ${describe(o.iterations)}`);
     if (json.compile_config === null || json.compile_config === undefined) throw new ModelFileError(file, 'has an optimizer state but no compile_config; the file is damaged');
   }
+  if (json.quantization !== undefined && json.quantization !== null) {
+    const q = json.quantization;
+    const mode = isPlainObject(q) ? q.mode : undefined;
+    if (!(QUANTIZATION_MODES as readonly unknown[]).includes(mode)) {
+      throw new ModelFileError(
+        file,
+        `has quantization mode ${describe(mode)}, which this torch-lstm does not know (it reads ${QUANTIZATION_MODES.map((m) => `"${m}"`).join(', ')}): saved by a newer torch-lstm? upgrade torch-lstm to load it`,
+      );
+    }
+    if (json.optimizer !== null && json.optimizer !== undefined) throw new ModelFileError(file, 'has a quantized model with an optimizer state; the file is damaged');
+  }
   return json as unknown as ModelJson;
+}
+
+/** The int8 model of a save with `quantization`: the saved int8 weights, dequantized, quantized again (an exact rebuild). */
+async function readQuantized(dir: string, json: ModelJson): Promise<QuantizedModel> {
+  const jsonFile = path.join(dir, MODEL_JSON);
+  let float: Sequential;
+  try {
+    float = Sequential.fromConfig(json.model_config);
+  } catch (err) {
+    throw inFile(jsonFile, 'its model_config cannot be read', err);
+  }
+  let weights: NativeTensor[];
+  try {
+    const expected = float[MODEL_IO]().weightNames();
+    const weightsFile = path.join(dir, json.weights.file);
+    const content = await readSafetensors(weightsFile);
+    weights = sameSave(json, content.metadata, () => dequantizedWeights(expected, content.tensors, weightsFile));
+  } finally {
+    float.dispose();
+  }
+  return new QuantizedModel(json.model_config, weights, json.quantization!.mode);
 }
 
 /** Runs `use` on a file's content; when the file is of another save than model.json, any outcome is a MixedSave. */
@@ -84,9 +123,9 @@ function sameSave<T>(json: ModelJson, metadata: Record<string, string>, use: () 
 }
 
 /** Optimizer slots `optimizer/<slot>/<weight index>` -> the engine's state, shapes checked against the weights. */
-function optimizerState(tensors: readonly NamedTensor[], weights: readonly WeightName[], iterations: number, learningRate: number, file: string): NativeOptimizerState {
+function optimizerState(all: readonly AnyNamedTensor[], weights: readonly WeightName[], iterations: number, learningRate: number, file: string): NativeOptimizerState {
   const out: Record<string, NativeTensor> = {};
-  for (const t of tensors) {
+  for (const t of float32Tensors(all, file)) {
     const m = /^optimizer\/([A-Za-z_][A-Za-z0-9_]*)\/(\d+)$/.exec(t.name);
     const index = m ? Number(m[2]) : -1;
     const weight = weights[index];
@@ -107,8 +146,9 @@ function inFile(file: string, what: string, err: unknown): Error {
   return new ModelFileError(file, `${what}: ${(err as Error).message}`, { cause: err });
 }
 
-async function readFrom(dir: string): Promise<Sequential> {
+async function readFrom(dir: string): Promise<Sequential | QuantizedModel> {
   const json = await readModelJson(dir);
+  if (json.quantization) return readQuantized(dir, json);
   const jsonFile = path.join(dir, MODEL_JSON);
   let model: Sequential;
   try {
@@ -155,6 +195,9 @@ async function readFrom(dir: string): Promise<Sequential> {
  * `fit(x, y, { epochs: 20, initialEpoch: 10 })` on the loaded model continues a run saved
  * after epoch 10.
  *
+ * A model saved by a {@link QuantizedModel} (`model.json` has `quantization`) comes back as
+ * that int8 model, with the same int8 weights and so the same predictions.
+ *
  * Temp directories left by a save that was killed are ignored; if a save was killed in the
  * instant between moving the old version aside and putting the new one in place (`dir` is
  * then absent), the old complete version is loaded from where it was moved.
@@ -163,11 +206,13 @@ async function readFrom(dir: string): Promise<Sequential> {
  * await model.save('models/co2');
  * const model2 = await loadModel('models/co2');
  * const yhat = await model2.predict(xTest); // identical to model.predict(xTest)
+ * if (model2 instanceof QuantizedModel) console.log(model2.quantization); // { mode: 'int8-dynamic', engine: 'onednn' }
  * @throws (as a rejection) {@link ModelFileError} naming the file: a missing directory or
  *   `model.json`, a damaged or foreign file, a newer format ("saved by a newer torch-lstm"),
- *   a truncated or foreign safetensors file, a missing tensor, a shape mismatch.
+ *   a truncated or foreign safetensors file, a missing tensor, a shape mismatch;
+ *   {@link TorchError} `ERR_TORCH` for a quantized model where LibTorch has no int8 engine.
  */
-export async function loadModel(dir: string): Promise<Sequential> {
+export async function loadModel(dir: string): Promise<LoadedModel> {
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new TypeError(`Expected a directory path (a non-empty string) for loadModel.dir but received ${describe(dir)} of type ${dir === null ? 'null' : typeof dir}`);
   }

@@ -1,9 +1,12 @@
 /**
- * The safetensors format (https://github.com/huggingface/safetensors), float32 tensors only:
- * an 8-byte little-endian header length N, N bytes of JSON
- * `{ name: { dtype: "F32", shape, data_offsets: [begin, end] }, "__metadata__": { key: "string" } }`
+ * The safetensors format (https://github.com/huggingface/safetensors), float32 (`F32`) tensors,
+ * and int8 (`I8`) ones for the weights of quantized models: an 8-byte little-endian header
+ * length N, N bytes of JSON
+ * `{ name: { dtype: "F32" | "I8", shape, data_offsets: [begin, end] }, "__metadata__": { key: "string" } }`
  * (padded with spaces so the data starts 8-byte aligned), then the raw little-endian data,
- * the tensors one after the other. Python's `safetensors` and PyTorch read what we write.
+ * the tensors one after the other. As the reference writer does, wider dtypes come first
+ * (every F32 tensor, then every I8 one), so each tensor starts aligned to its element size.
+ * Python's `safetensors` and PyTorch read what we write.
  *
  * The reader trusts nothing: every length, offset, dtype and shape is checked against the
  * file, and each problem is a {@link ModelFileError} naming the file, never a crash.
@@ -12,16 +15,26 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { errnoCode, ModelFileError } from './errors.js';
 
-/** One float32 tensor as a safetensors file stores it. */
+/** One float32 tensor as a safetensors file stores it (dtype `F32`). */
 export interface NamedTensor {
   name: string;
   shape: number[];
   data: Float32Array;
 }
 
+/** One int8 tensor (dtype `I8`): a quantized model's weight matrix. */
+export interface NamedInt8Tensor {
+  name: string;
+  shape: number[];
+  data: Int8Array;
+}
+
+/** A tensor of a dtype torch-lstm reads and writes: float32 or int8. */
+export type AnyNamedTensor = NamedTensor | NamedInt8Tensor;
+
 /** What a safetensors file holds: its tensors (in file order) and its string metadata. */
 export interface SafetensorsContent {
-  tensors: NamedTensor[];
+  tensors: AnyNamedTensor[];
   metadata: Record<string, string>;
 }
 
@@ -34,9 +47,13 @@ const KNOWN_DTYPES = new Set([
   'BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64',
 ]);
 
-function byteView(data: Float32Array): Uint8Array {
+/** Bytes per element of the dtypes torch-lstm reads. */
+const ELEMENT_BYTES = { F32: 4, I8: 1 } as const;
+type SupportedDtype = keyof typeof ELEMENT_BYTES;
+
+function byteView(data: Float32Array | Int8Array): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  if (LITTLE_ENDIAN) return bytes;
+  if (LITTLE_ENDIAN || data instanceof Int8Array) return bytes;
   const swapped = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i += 4) {
     swapped[i] = bytes[i + 3]!;
@@ -53,14 +70,16 @@ function shapeSize(shape: readonly number[]): number {
 
 /**
  * Encodes tensors as a safetensors file, returned as chunks (the header, then each tensor's
- * bytes, without copying them on little-endian machines) to write one after the other.
+ * bytes, without copying them on little-endian machines) to write one after the other. A
+ * `Float32Array` is stored as `F32`, an `Int8Array` as `I8`; the F32 tensors come first in
+ * the data (in the given order), then the I8 ones, so every tensor is aligned.
  *
  * @example
  * const chunks = encodeSafetensors([{ name: 'dense/bias', shape: [1], data: Float32Array.of(0.5) }], { format: 'pt' });
  * await writeFile('w.safetensors', Buffer.concat(chunks));
  * @throws {TypeError|RangeError} a repeated or empty name, a shape that does not match the data, metadata that is not strings.
  */
-export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Readonly<Record<string, string>> = {}): Uint8Array[] {
+export function encodeSafetensors(tensors: readonly AnyNamedTensor[], metadata: Readonly<Record<string, string>> = {}): Uint8Array[] {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) {
     for (const [key, value] of Object.entries(metadata)) {
@@ -70,15 +89,24 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rea
   }
   const chunks: Uint8Array[] = [];
   let offset = 0;
+  const names = new Set<string>();
   for (const t of tensors) {
-    if (typeof t.name !== 'string' || t.name.length === 0 || t.name === '__metadata__' || t.name in header) {
+    if (typeof t.name !== 'string' || t.name.length === 0 || t.name === '__metadata__' || names.has(t.name)) {
       throw new RangeError(`Expected a unique, non-empty tensor name (not "__metadata__") but received ${JSON.stringify(t.name)}`);
     }
-    if (!(t.data instanceof Float32Array)) throw new TypeError(`Expected a Float32Array for the data of tensor "${t.name}"`);
+    names.add(t.name);
+    if (!(t.data instanceof Float32Array) && !(t.data instanceof Int8Array)) {
+      throw new TypeError(`Expected a Float32Array or an Int8Array for the data of tensor "${t.name}"`);
+    }
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || shapeSize(t.shape) !== t.data.length) {
       throw new RangeError(`Tensor "${t.name}" has shape [${t.shape.join(', ')}] but ${t.data.length} values`);
     }
-    header[t.name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
+  }
+  // Wider elements first (the reference writer's order), keeping the given order within a dtype.
+  const ordered = [...tensors.filter((t) => t.data instanceof Float32Array), ...tensors.filter((t) => t.data instanceof Int8Array)];
+  for (const t of ordered) {
+    const dtype: SupportedDtype = t.data instanceof Int8Array ? 'I8' : 'F32';
+    header[t.name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
     chunks.push(byteView(t.data));
   }
@@ -94,6 +122,7 @@ export function encodeSafetensors(tensors: readonly NamedTensor[], metadata: Rea
 
 interface Entry {
   name: string;
+  dtype: SupportedDtype;
   shape: number[];
   begin: number;
   end: number;
@@ -105,7 +134,9 @@ function entryAt(name: string, info: unknown, fail: (problem: string) => never):
   const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
   if (typeof dtype !== 'string') fail(`${what} has no dtype in the header`);
   if (!KNOWN_DTYPES.has(dtype)) fail(`${what} has dtype ${JSON.stringify(dtype)}, which is not a safetensors dtype`);
-  if (dtype !== 'F32') fail(`${what} has dtype ${dtype}; torch-lstm reads F32 (float32) tensors only (convert it to float32 first)`);
+  if (dtype !== 'F32' && dtype !== 'I8') {
+    fail(`${what} has dtype ${dtype}; torch-lstm reads F32 (float32) tensors only, and I8 (int8) weights of quantized models (convert it to float32 first)`);
+  }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     fail(`${what} has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
   }
@@ -114,10 +145,12 @@ function entryAt(name: string, info: unknown, fail: (problem: string) => never):
   }
   const [begin, end] = offsets as [number, number];
   const size = shapeSize(shape);
-  if (size * 4 !== end - begin) {
-    fail(`${what} has shape [${shape.join(', ')}] (${size} float32 values, ${size * 4} bytes) but its data_offsets span ${end - begin} bytes`);
+  const bytes = size * ELEMENT_BYTES[dtype];
+  if (bytes !== end - begin) {
+    const kind = dtype === 'F32' ? 'float32' : 'int8';
+    fail(`${what} has shape [${shape.join(', ')}] (${size} ${kind} values, ${bytes} bytes) but its data_offsets span ${end - begin} bytes`);
   }
-  return { name, shape: [...(shape as number[])], begin, end };
+  return { name, dtype, shape: [...(shape as number[])], begin, end };
 }
 
 /**
@@ -125,7 +158,9 @@ function entryAt(name: string, info: unknown, fail: (problem: string) => never):
  *
  * @example
  * const { tensors, metadata } = decodeSafetensors(await readFile(path), path);
- * @throws {ModelFileError} a truncated or foreign file, a dtype other than F32, offsets out of
+ * F32 tensors come back as `Float32Array`s, I8 ones as `Int8Array`s.
+ *
+ * @throws {ModelFileError} a truncated or foreign file, a dtype other than F32 and I8, offsets out of
  *   bounds, overlapping or leaving gaps, a shape that does not match its bytes.
  */
 export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsContent {
@@ -184,7 +219,12 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsC
     expected = e.end;
   }
   if (expected !== dataLength) fail(`${dataLength - expected} unexpected bytes follow the last tensor (a damaged or foreign file)`);
-  const tensors = entries.map((e) => {
+  const tensors = entries.map((e): AnyNamedTensor => {
+    if (e.dtype === 'I8') {
+      const data = new Int8Array(e.end - e.begin);
+      new Uint8Array(data.buffer).set(bytes.subarray(dataStart + e.begin, dataStart + e.end));
+      return { name: e.name, shape: e.shape, data };
+    }
     const data = new Float32Array((e.end - e.begin) / 4);
     const out = new Uint8Array(data.buffer);
     out.set(bytes.subarray(dataStart + e.begin, dataStart + e.end));

@@ -10,10 +10,13 @@
  * - `optimizer.safetensors`: the optimizer's slots, `optimizer/momentums/0`, ... (when included).
  *
  * The directory is written atomically (see `atomic.ts`); `save_id` ties the three files of one save.
+ * A quantized model (`quantize(model)`) is saved the same way, with int8 weights and a
+ * `quantization` entry in `model.json` (see `quantized-io.ts`).
  */
 import { randomUUID } from 'node:crypto';
 import { versions } from '../models/engine.js';
 import type { CompileSpecJson, ModelSpecJson } from '../native.js';
+import type { QuantizationMode } from '../quantization/options.js';
 import { describe } from '../validate.js';
 import { writeDirAtomic } from './atomic.js';
 import { MODEL_IO, type SavableModel } from './model-io.js';
@@ -39,6 +42,8 @@ export interface ModelJson {
   compile_config: CompileSpecJson | null;
   weights: { file: string; names: string[] };
   optimizer: { file: string; iterations: number; learning_rate: number } | null;
+  /** Present for an int8 model only: how it was quantized; its weights file then holds I8 matrices with `.scales`. */
+  quantization?: { mode: QuantizationMode; engine: string };
 }
 
 /** Options of `model.save()`. */

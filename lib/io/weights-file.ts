@@ -8,7 +8,7 @@ import { describe } from '../validate.js';
 import { writeFileAtomic } from './atomic.js';
 import { ModelFileError } from './errors.js';
 import { MODEL_IO, type SavableModel, type WeightName } from './model-io.js';
-import { encodeSafetensors, type NamedTensor, readSafetensors } from './safetensors.js';
+import { type AnyNamedTensor, encodeSafetensors, type NamedTensor, readSafetensors } from './safetensors.js';
 
 /** The on-disk format written in every file's metadata. */
 export const FORMAT = 'torch-lstm';
@@ -36,13 +36,30 @@ function shapeText(shape: readonly number[]): string {
 }
 
 /**
+ * The tensors of `file` as float32 ones: an int8 tensor (the weights of a quantized model)
+ * is an error saying so.
+ * @throws {ModelFileError} an I8 tensor.
+ */
+export function float32Tensors(tensors: readonly AnyNamedTensor[], file: string): NamedTensor[] {
+  const int8 = tensors.find((t) => t.data instanceof Int8Array);
+  if (int8) {
+    throw new ModelFileError(
+      file,
+      `tensor ${JSON.stringify(int8.name)} is int8 (I8): these are the weights of a quantized model, which a float model cannot take; load the saved quantized model with loadModel(dir)`,
+    );
+  }
+  return tensors as NamedTensor[];
+}
+
+/**
  * Puts named tensors in the order of `expected`, checking that every name is there, none is
- * extra, and each shape matches. `file` names the file in errors.
+ * extra, each shape matches and each is float32. `file` names the file in errors.
  * @example
  * model.setWeights(matchTensors(model[MODEL_IO]().weightNames(), (await readSafetensors(file)).tensors, file));
  * @throws {ModelFileError} a missing or extra tensor, a shape mismatch.
  */
-export function matchTensors(expected: readonly WeightName[], tensors: readonly NamedTensor[], file: string): NativeTensor[] {
+export function matchTensors(expected: readonly WeightName[], all: readonly AnyNamedTensor[], file: string): NativeTensor[] {
+  const tensors = float32Tensors(all, file);
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const known = new Set(expected.map((w) => w.name));
   const extra = tensors.filter((t) => !known.has(t.name)).map((t) => JSON.stringify(t.name));

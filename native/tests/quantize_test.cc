@@ -74,5 +74,18 @@ TEST(Quantize, Int8ModelTracksFloatModel) {
   }
 }
 
+TEST(Quantize, NarrowInputMatrixStaysFloat) {
+  if (SelectInt8Engine().empty()) GTEST_SKIP() << "no int8 engine in this LibTorch";
+  ModelSpec spec = LstmModel("tanh");
+  spec.input_shape = {12, 1};  // W1-like: one feature
+  Sequential model(spec);
+  QuantizedSequential q(spec, model.GetWeights());
+  auto weights = q.Weights();
+  EXPECT_EQ(weights[0].values.scalar_type(), at::kFloat);  // [1, 256] kernel: scales would outweigh it
+  EXPECT_FALSE(weights[0].scales.defined());
+  EXPECT_EQ(weights[1].values.scalar_type(), at::kChar);  // recurrent kernel [64, 256]
+  EXPECT_TRUE(at::equal(weights[0].values, model.GetWeights()[0]));
+}
+
 }  // namespace
 }  // namespace tl

@@ -62,6 +62,23 @@ class DynamicLinear : public Int8Linear {
   at::Tensor int8_, scales_, bias_;
 };
 
+// A matrix too narrow to gain from int8 (see kMinInt8InputFeatures): plain float32.
+class FloatLinear : public Int8Linear {
+ public:
+  FloatLinear(const at::Tensor& weight, const at::Tensor& bias)
+      : weight_(weight.detach().to(at::kFloat).contiguous()),
+        bias_(bias.defined() ? bias.detach().to(at::kFloat).contiguous() : at::Tensor()) {}
+  at::Tensor Forward(const at::Tensor& x) const override {
+    return bias_.defined() ? at::linear(x, weight_, bias_) : at::linear(x, weight_);
+  }
+  int64_t bytes() const override { return (weight_.numel() + (bias_.defined() ? bias_.numel() : 0)) * 4; }
+  at::Tensor int8_weight() const override { return weight_; }
+  at::Tensor scales() const override { return at::Tensor(); }
+
+ private:
+  at::Tensor weight_, bias_;
+};
+
 }  // namespace
 
 std::string SelectInt8Engine() {
@@ -76,6 +93,7 @@ std::unique_ptr<Int8Linear> MakeInt8Linear(const at::Tensor& weight, const at::T
                 "This LibTorch has no int8 engine usable on this CPU (x86, fbgemm or onednn); QNNPACK is not used on x86 "
                 "because it is slower than float32 there");
   }
+  if (weight.size(1) < kMinInt8InputFeatures) return std::make_unique<FloatLinear>(weight, bias);
   if (at::globalContext().qEngine() != choice->engine) at::globalContext().setQEngine(choice->engine);
   return std::make_unique<DynamicLinear>(weight, bias);
 }

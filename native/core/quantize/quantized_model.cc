@@ -16,7 +16,8 @@ std::vector<int64_t> WithBatch(const Shape& shape) {
 }
 
 QuantizedWeight MatrixWeight(const std::string& name, const Int8Linear& linear) {
-  // Int8Linear holds [out, in]; Keras's layout is [in, out] with one scale per column.
+  // Int8Linear holds [out, in]; Keras's layout is [in, out] with one scale per column
+  // (no scales: a narrow matrix kept in float32).
   return {name, linear.int8_weight().t().contiguous(), linear.scales()};
 }
 

@@ -14,7 +14,8 @@
 namespace tl {
 
 /// One weight of the quantized model, in Keras's layout: int8 matrices with their
-/// per-column (output channel) scales, or float vectors (biases).
+/// per-column (output channel) scales, or float32 tensors (biases, and matrices with fewer
+/// than kMinInt8InputFeatures rows).
 struct QuantizedWeight {
   std::string name;
   at::Tensor values;  ///< int8 [in, out] for matrices, float32 for biases
