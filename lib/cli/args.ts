@@ -4,6 +4,7 @@
  *
  * Accepted forms: `--name value`, `--name=value`, `--flag` (booleans), `-h`/`--help`,
  * `-q` for `--quiet`. A value may start with `-` (`--seed -1` is a value, not an option).
+ * An option declared `repeatable` may be given several times (`--model a=x --model b=y`).
  * Unknown options, missing values, repeated options and malformed numbers are
  * {@link UsageError}s (exit code 2), with a did-you-mean hint for near misses.
  */
@@ -18,7 +19,7 @@ export class UsageError extends Error {
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'integer-list' | 'choice';
 
 /** An option's value once parsed. */
-export type OptionValue = string | number | boolean | number[];
+export type OptionValue = string | number | boolean | number[] | string[];
 
 /** One option of a command. */
 export interface OptionSpec {
@@ -41,6 +42,8 @@ export interface OptionSpec {
   maxExclusive?: boolean;
   /** The value's placeholder in `--help` (`FILE`, `N`). Defaults to one from the type. */
   placeholder?: string;
+  /** A `string` option that may be given more than once; read it with {@link ParsedArgs.strings}. */
+  repeatable?: boolean;
 }
 
 /** A command: what `--help` prints and what the parser accepts. */
@@ -98,6 +101,14 @@ export class ParsedArgs {
 
   boolean(name: string): boolean {
     return this.#values.get(name) === true;
+  }
+
+  /** Every value of a repeatable option, in command-line order (`[]` when absent). */
+  strings(name: string): string[] {
+    const v = this.#values.get(name);
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((e) => typeof e !== 'string')) throw new Error(`internal: option --${name} is not repeatable`);
+    return [...(v as string[])];
   }
 
   list(name: string): number[] {
@@ -160,7 +171,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
     }
     const opt = byName.get(name);
     if (!opt) throw new UsageError(`Unknown option "--${name}"${hint(name, options)}`);
-    if (given.has(name)) throw new UsageError(`Option --${name} is given more than once`);
+    if (given.has(name) && !opt.repeatable) throw new UsageError(`Option --${name} is given more than once`);
     given.add(name);
     if (opt.type === 'boolean') {
       if (inline !== undefined) {
@@ -178,7 +189,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
       }
       raw = argv[++i]!;
     }
-    values.set(name, readValue(opt, raw));
+    const value = readValue(opt, raw);
+    if (opt.repeatable) values.set(name, [...((values.get(name) as string[] | undefined) ?? []), value as string]);
+    else values.set(name, value);
   }
   for (const opt of options) {
     if (!values.has(opt.name) && opt.default !== undefined) values.set(opt.name, opt.default);
@@ -277,7 +290,7 @@ export function helpText(spec: CommandSpec, program = 'torch-lstm'): string {
   const width = Math.min(34, Math.max(...options.map((o) => left(o).length)) + 2);
   const lines = options.map((o) => {
     const l = left(o);
-    const notes = [o.required ? 'required' : '', o.default !== undefined && o.type !== 'boolean' ? `default: ${showDefault(o.default)}` : '']
+    const notes = [o.required ? 'required' : '', o.repeatable ? 'repeatable' : '', o.default !== undefined && o.type !== 'boolean' ? `default: ${showDefault(o.default)}` : '']
       .filter(Boolean)
       .join('; ');
     const text = wrap(`${o.description}${notes ? ` (${notes})` : ''}`, Math.max(40, 98 - width)).split('\n').join(`\n  ${' '.repeat(width)}`);

@@ -54,7 +54,7 @@ export const DATA_OPTIONS: readonly OptionSpec[] = [
 
 /** The data options of the commands that use a trained model (predict, evaluate, forecast). */
 export const TRAINED_DATA_OPTIONS: readonly OptionSpec[] = [
-  { name: 'model', type: 'string', required: true, placeholder: 'DIR', description: 'model directory written by `torch-lstm train`' },
+  { name: 'model', type: 'string', required: true, placeholder: 'DIR', description: 'model directory written by `torch-lstm train` (or `torch-lstm quantize`)' },
   { name: 'csv', type: 'string', required: true, placeholder: 'FILE', description: 'CSV file with a header row' },
   { name: 'column', type: 'string', placeholder: 'NAME', description: 'the numeric column (default: the column the model was trained on)' },
   { name: 'date-column', type: 'string', placeholder: 'NAME', description: 'the date column (default: the one the model was trained with, when the CSV has it)' },

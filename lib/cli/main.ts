@@ -22,6 +22,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   predict: { summary: 'one-step-ahead predictions over a CSV series', load: () => import('./commands/predict.js') },
   evaluate: { summary: 'metrics of a trained model on a held-out tail, next to the baselines', load: () => import('./commands/evaluate.js') },
   forecast: { summary: 'forecast the values after a series (optionally with intervals)', load: () => import('./commands/forecast.js') },
+  quantize: { summary: 'int8-quantize a trained model; report size, latency and error vs the float one', load: () => import('./commands/quantize.js') },
+  serve: { summary: 'serve model directories over gRPC and HTTP (KServe v2, TF Serving) until SIGTERM', load: () => import('./commands/serve.js') },
   summary: { summary: "print a saved model's layers and preprocessing", load: () => import('./commands/summary.js') },
   tune: { summary: 'TPE hyperparameter search (resumable) with a tuning dashboard', load: () => import('./commands/tune.js') },
   backtest: { summary: 'rolling-origin backtest against the naive baselines', load: () => import('./commands/backtest.js') },
@@ -51,8 +53,10 @@ export function programHelp(): string {
     'Options: -h, --help (this help), --version (the version).',
     'Exit codes: 0 success, 1 runtime failure, 2 usage error.',
     '',
-    'Example:',
+    'Examples:',
     '  torch-lstm train --csv data/co2-concentration.csv --column CO2 --date-column Date --out models/co2',
+    '  torch-lstm quantize --model models/co2 --out models/co2-int8 --csv data/co2-concentration.csv',
+    '  torch-lstm serve --model co2=models/co2-int8',
     '',
   ].join('\n');
 }

@@ -2,7 +2,9 @@
  * A model directory as the CLI writes it: the saved model (`model.json`, `weights.safetensors`,
  * `optimizer.safetensors`, see lib/io) plus `preprocessing.json` (the fitted pipeline, the
  * look-back and the column names), `history.json` (the fit history, for `report`) and
- * `metrics.json` (the held-out metrics).
+ * `metrics.json` (the held-out metrics). A directory written by `torch-lstm quantize` holds the
+ * int8 model (the same `model.json` with `quantization`, int8 `weights.safetensors`), a copy of
+ * the float model's `preprocessing.json` and `quantization.json` (the quantization report).
  *
  * {@link SeriesTransform} turns a series of levels into what the model sees (differences,
  * scaled) and predictions back into levels, from the TRUE levels before each one.
@@ -11,20 +13,22 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomic.js';
 import { loadModel } from '../io/load-model.js';
+import { QuantizedModel } from '../models/quantized-model.js';
 import { Sequential } from '../models/sequential.js';
 import { Differencer, type DifferencerJSON } from '../preprocessing/differencer.js';
 import { MinMaxScaler, type MinMaxScalerJSON } from '../preprocessing/min-max-scaler.js';
 import { StandardScaler, type StandardScalerJSON } from '../preprocessing/standard-scaler.js';
 import type { CsvSeries, Frequency } from './csv.js';
-import { labelAt } from './data.js';
+import { labelAt, testStartOf } from './data.js';
 import { readJson, toJson } from './output.js';
 
 export const PREPROCESSING_FILE = 'preprocessing.json';
 export const HISTORY_FILE = 'history.json';
 export const METRICS_FILE = 'metrics.json';
+export const QUANTIZATION_FILE = 'quantization.json';
 /** What `model.save` writes (lib/io/save-model.ts). */
 const MODEL_FILES = ['model.json', 'weights.safetensors', 'optimizer.safetensors'];
-const CLI_FILES = [PREPROCESSING_FILE, HISTORY_FILE, METRICS_FILE];
+const CLI_FILES = [PREPROCESSING_FILE, HISTORY_FILE, METRICS_FILE, QUANTIZATION_FILE];
 
 const FORMAT = 'torch-lstm-preprocessing';
 const FORMAT_VERSION = 1;
@@ -167,6 +171,30 @@ export function windowsFor(z: number[], lookBack: number, offset: number, from: 
 }
 
 /**
+ * The held-out tail as `evaluate` scores it: the last `testFraction` of `levels` (from
+ * {@link testStartOf}), as input windows `x` predicting `levels[testStart..n)` and their targets
+ * `y` in model units (`z`, the transformed series).
+ * @throws when the tail is empty or its first value has fewer than look-back (+ differencing) values before it.
+ */
+export function heldOutWindows(
+  levels: number[],
+  file: string,
+  prep: PreprocessingJson,
+  transform: SeriesTransform,
+  testFraction: number,
+): { testStart: number; z: number[]; x: number[][][]; y: number[] } {
+  const n = levels.length;
+  const testStart = testStartOf(n, testFraction);
+  const need = prep.lookBack + transform.offset;
+  if (testStart < need || testStart >= n) {
+    throw new Error(`${file}: ${n} values leave no scorable tail: the first scored value needs ${need} values before it; use a smaller --test-fraction or more rows`);
+  }
+  const z = transform.transform(levels);
+  const { x } = windowsFor(z, prep.lookBack, transform.offset, testStart, n);
+  return { testStart, z, x, y: z.slice(testStart - transform.offset, n - transform.offset) };
+}
+
+/**
  * Checks, before any training, that `dir` can receive a trained model: absent, or (with
  * `overwrite`) a directory holding nothing but what the CLI writes there. With `overwrite`,
  * the CLI's own files are removed so that `model.save` may replace the directory.
@@ -183,11 +211,11 @@ export function checkOutDir(dir: string, overwrite: boolean): void {
   }
 }
 
-/** Saves the model, then the CLI's files next to it (see the module comment). */
+/** Saves the model (float or int8), then the CLI's files next to it (see the module comment). */
 export async function saveModelDir(
   dir: string,
-  model: Sequential,
-  files: { preprocessing: PreprocessingJson; history?: unknown; metrics?: unknown },
+  model: Sequential | QuantizedModel,
+  files: { preprocessing: PreprocessingJson; history?: unknown; metrics?: unknown; quantization?: unknown },
 ): Promise<string[]> {
   // model.save replaces a directory only when it holds nothing but a saved model's files.
   for (const f of CLI_FILES) rmSync(path.join(dir, f), { force: true });
@@ -197,6 +225,7 @@ export async function saveModelDir(
     [PREPROCESSING_FILE, files.preprocessing],
     ...(files.history === undefined ? [] : [[HISTORY_FILE, files.history] as [string, unknown]]),
     ...(files.metrics === undefined ? [] : [[METRICS_FILE, files.metrics] as [string, unknown]]),
+    ...(files.quantization === undefined ? [] : [[QUANTIZATION_FILE, files.quantization] as [string, unknown]]),
   ];
   for (const [name, value] of extra) {
     await writeFileAtomic(path.join(dir, name), [Buffer.from(toJson(value), 'utf8')], { overwrite: true });
@@ -205,11 +234,16 @@ export async function saveModelDir(
   return written;
 }
 
-/** A model directory read back: the model, its preprocessing document and transform. */
+/** A model directory read back: the model (float or int8), its preprocessing document and transform. */
 export interface TrainedModel {
-  model: Sequential;
+  model: Sequential | QuantizedModel;
   prep: PreprocessingJson;
   transform: SeriesTransform;
+}
+
+/** A model directory read back by a command that needs the float model. */
+export interface FloatModel extends TrainedModel {
+  model: Sequential;
 }
 
 /** Reads `preprocessing.json` of `dir`. */
@@ -233,13 +267,28 @@ export async function readPreprocessing(dir: string): Promise<{ prep: Preprocess
   return { prep, transform: SeriesTransform.fromJSON(prep.pipeline, file) };
 }
 
-/** Loads a model directory written by `train` (or `tune --out`). */
+/**
+ * Loads a model directory written by `train` (or `tune --out`), or by `quantize` (an int8
+ * model: it predicts as the float model does, for inference only).
+ */
 export async function loadModelDir(dir: string): Promise<TrainedModel> {
   const { prep, transform } = await readPreprocessing(dir);
   const model = await loadModel(dir);
+  return { model, prep, transform };
+}
+
+/** {@link loadModelDir} for the commands that need the float model (to quantize it, to sample dropout). */
+export async function loadFloatModelDir(dir: string, why = 'this command needs the float model'): Promise<FloatModel> {
+  const loaded = await loadModelDir(dir);
+  const { model } = loaded;
   if (!(model instanceof Sequential)) {
     model.dispose();
-    throw new Error(`${dir} holds an int8 (quantized) model; this command needs the float model`);
+    throw new Error(`${dir} holds an int8 (quantized) model; ${why}`);
   }
-  return { model, prep, transform };
+  return { ...loaded, model };
+}
+
+/** Whether a loaded model is an int8 one (written by `torch-lstm quantize`). */
+export function isQuantized(model: Sequential | QuantizedModel): model is QuantizedModel {
+  return model instanceof QuantizedModel;
 }

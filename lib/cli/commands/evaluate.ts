@@ -1,10 +1,10 @@
 /**
- * `torch-lstm evaluate`: the metrics table of a trained model on a held-out tail.
+ * `torch-lstm evaluate`: the metrics table of a trained model (float or int8) on a held-out tail.
  */
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, loadSeriesForModel, rangeLabel, testStartOf } from '../data.js';
+import { labelAt, loadSeriesForModel, rangeLabel } from '../data.js';
 import { DEFAULTS, QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
-import { loadModelDir, windowsFor } from '../model-dir.js';
+import { heldOutWindows, isQuantized, loadModelDir } from '../model-dir.js';
 import { compareWithBaselines, metricsJson, metricsTable, notes, toJson } from '../output.js';
 
 export const spec: CommandSpec = {
@@ -13,7 +13,7 @@ export const spec: CommandSpec = {
   description:
     'Predicts the last --test-fraction of the series one step ahead (each value from the true values before it) and prints MAE, RMSE, ' +
     'MAPE, sMAPE, MASE and R² for the model, the naive forecast (the previous value) and the seasonal-naive forecast (one season earlier). ' +
-    'MASE is scaled by the seasonal-naive error on the values before the tail.',
+    'MASE is scaled by the seasonal-naive error on the values before the tail. An int8 model (written by `torch-lstm quantize`) is scored the same way.',
   options: [
     ...TRAINED_DATA_OPTIONS,
     { name: 'test-fraction', type: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true, default: DEFAULTS.testFraction, description: 'the scored tail of the series' },
@@ -32,21 +32,25 @@ export async function run(args: ParsedArgs): Promise<number> {
     const levels = series.values;
     const n = levels.length;
     const period = args.optionalNumber('seasonal-period') ?? prep.seasonalPeriod ?? DEFAULTS.seasonalPeriod;
-    const testStart = testStartOf(n, args.number('test-fraction'));
-    const need = prep.lookBack + transform.offset;
-    if (testStart < need || testStart >= n) {
-      throw new Error(`${series.file}: ${n} values leave no scorable tail: the first scored value needs ${need} values before it; use a smaller --test-fraction or more rows`);
-    }
-    const z = transform.transform(levels);
-    const { x } = windowsFor(z, prep.lookBack, transform.offset, testStart, n);
+    const { testStart, x } = heldOutWindows(levels, series.file, prep, transform, args.number('test-fraction'));
     const out = await model.predict(x);
     const predicted = transform.oneStepLevels(Array.from(out.data), levels, testStart);
     const rows = compareWithBaselines(levels, testStart, predicted, period);
+    const int8 = isQuantized(model);
     if (args.string('format') === 'json') {
-      process.stdout.write(toJson({ column: series.column, from: labelAt(series, testStart), values: n - testStart, seasonalPeriod: period, models: metricsJson(rows) }));
+      process.stdout.write(
+        toJson({
+          column: series.column,
+          from: labelAt(series, testStart),
+          values: n - testStart,
+          seasonalPeriod: period,
+          ...(int8 ? { quantization: model.quantization } : {}),
+          models: metricsJson(rows),
+        }),
+      );
     } else {
       console.log(`One-step-ahead on the last ${n - testStart} values of "${series.column}" (${rangeLabel(series, testStart, n)}):`);
-      console.log(metricsTable(rows));
+      console.log(metricsTable(int8 ? rows.map((r, i) => (i === 0 ? { ...r, name: 'LSTM (int8)' } : r)) : rows));
     }
   } finally {
     model.dispose();

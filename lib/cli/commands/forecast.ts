@@ -7,7 +7,7 @@ import { predictFuture } from '../../forecasting/predict-future.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
 import { labelAt, labelColumn, loadSeriesForModel } from '../data.js';
 import { DEFAULTS, QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
-import { loadModelDir } from '../model-dir.js';
+import { isQuantized, loadModelDir } from '../model-dir.js';
 import { emit, notes, outputFormat, recordsCsv, toJson } from '../output.js';
 
 export const spec: CommandSpec = {
@@ -16,7 +16,8 @@ export const spec: CommandSpec = {
   description:
     'Continues the series --steps values past its end, feeding each prediction back as the next input (the recursive strategy), and ' +
     "inverts the model's preprocessing so the forecast is in the column's units. With --intervals LEVEL, --samples Monte-Carlo dropout paths " +
-    '(dropout left on at every step) give the median and the central LEVEL interval per step; the model needs dropout for that. ' +
+    '(dropout left on at every step) give the median and the central LEVEL interval per step; the model needs dropout for that, and ' +
+    'so the float model: an int8 model (written by `torch-lstm quantize`) gives point forecasts only. ' +
     'Output: CSV (step, date or index, forecast[, median, lower, upper]) or JSON, to --out or stdout.',
   options: [
     ...TRAINED_DATA_OPTIONS,
@@ -36,8 +37,12 @@ export const spec: CommandSpec = {
 
 export async function run(args: ParsedArgs): Promise<number> {
   const note = notes(args.boolean('quiet'));
-  const { model, prep, transform } = await loadModelDir(args.string('model'));
+  const dir = args.string('model');
+  const { model, prep, transform } = await loadModelDir(dir);
   try {
+    if (args.given('intervals') && isQuantized(model)) {
+      throw new Error(`${dir} holds an int8 (quantized) model; --intervals needs the float model (Monte-Carlo dropout runs the model in training mode). Forecast without --intervals, or pass the float model's directory`);
+    }
     const series = loadSeriesForModel(args, prep, note);
     const levels = series.values;
     const n = levels.length;

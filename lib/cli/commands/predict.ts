@@ -13,9 +13,12 @@ export const spec: CommandSpec = {
   description:
     'Predicts every value of the series that has --look-back values before it (and the value right after the series), each from the TRUE ' +
     "values before it, with the model's saved preprocessing (differencing and scaling) applied and inverted: the predictions are levels, " +
-    'in the units of the column. Output: CSV (date or index, actual, predicted) or JSON, to --out or stdout.',
+    'in the units of the column. The model may be a float one or an int8 one (written by `torch-lstm quantize`; its activations are ' +
+      'quantized per predict call, so its predictions move slightly with --batch-size). ' +
+      'Output: CSV (date or index, actual, predicted) or JSON, to --out or stdout.',
   options: [
     ...TRAINED_DATA_OPTIONS,
+    { name: 'batch-size', type: 'integer', min: 1, default: 32, description: 'windows per predict call' },
     { name: 'out', type: 'string', placeholder: 'FILE', description: 'output file (default: stdout); .json writes JSON' },
     { name: 'format', type: 'choice', choices: ['csv', 'json'], description: 'output format (default: from the --out extension, else csv)' },
     QUIET_OPTION,
@@ -36,7 +39,7 @@ export async function run(args: ParsedArgs): Promise<number> {
     }
     const z = transform.transform(levels);
     const { x, first } = windowsFor(z, prep.lookBack, offset, 0, n + 1);
-    const out = await model.predict(x);
+    const out = await model.predict(x, { batchSize: args.number('batch-size') });
     const predicted = transform.oneStepLevels(Array.from(out.data), levels, first);
     const label = labelColumn(series);
     const records = predicted.map((p, j) => ({ [label]: labelAt(series, first + j), actual: first + j < n ? levels[first + j]! : null, predicted: p }));

@@ -10,7 +10,9 @@ import { PREPROCESSING_FILE, readPreprocessing } from '../model-dir.js';
 export const spec: CommandSpec = {
   name: 'summary',
   summary: "print a saved model's layers, parameters and preprocessing",
-  description: "Loads a model directory and prints model.summary() (Keras's layer table and the LSTM kernels the engine runs), then the preprocessing the CLI saved with it.",
+  description:
+    "Loads a model directory and prints model.summary() (Keras's layer table and the LSTM kernels the engine runs; for an int8 model written by " +
+    '`torch-lstm quantize`, how each layer runs and the weight size before and after), then the preprocessing the CLI saved with it.',
   options: [{ name: 'model', type: 'string', required: true, placeholder: 'DIR', description: 'model directory' }],
   examples: ['summary --model models/co2'],
 };

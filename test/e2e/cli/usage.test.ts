@@ -8,14 +8,14 @@ import { cli } from './helpers.js';
 const dir = mkdtempSync(path.join(tmpdir(), 'torch-lstm-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const COMMANDS = ['train', 'predict', 'evaluate', 'forecast', 'summary', 'tune', 'backtest', 'report'];
+const COMMANDS = ['train', 'predict', 'evaluate', 'forecast', 'quantize', 'serve', 'summary', 'tune', 'backtest', 'report'];
 
 describe('torch-lstm --help', () => {
-  it('lists the commands (and no serve or quantize)', async () => {
+  it('lists the commands, quantize and serve included', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
-    expect(r.stdout).not.toMatch(/serve|quantize/);
+    expect(r.stdout).toContain('torch-lstm serve --model co2=models/co2-int8');
     const bare = await cli([]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('Usage: torch-lstm <command>');
@@ -45,6 +45,18 @@ describe('torch-lstm --help', () => {
     ];
     for (const [option, value] of defaults) expect(entry(option), option).toContain(`(default: ${value})`);
   });
+
+  it('serve and quantize list their options and defaults', async () => {
+    const serve = await cli(['serve', '--help']);
+    expect(serve.stdout).toMatch(/--model NAME=DIR\s+.*\(required; repeatable\)/s);
+    for (const [option, value] of [['grpc-port', '8001'], ['http-port', '8000'], ['host', '127.0.0.1'], ['max-batch-size', '64'], ['max-queue-delay-ms', '2']]) {
+      expect(serve.stdout.replace(/\s+/g, ' ')).toMatch(new RegExp(`--${option} \\S+ [^-]*\\(default: ${value.replace(/\./g, '\\.')}\\)`));
+    }
+    expect(serve.stdout).toContain('--no-dynamic-batching');
+    const quantize = await cli(['quantize', '--help']);
+    expect(quantize.stdout).toMatch(/^Usage: torch-lstm quantize --model DIR --out DIR \[options\]/);
+    expect(quantize.stdout).toMatch(/--batch-sizes N,N,\.\.\.\s+.*\(default: 1,256\)/);
+  });
 });
 
 describe('usage errors exit 2 with a message', () => {
@@ -57,6 +69,15 @@ describe('usage errors exit 2 with a message', () => {
     ['a bad choice', ['backtest', '--csv', 'a.csv', '--column', 'y', '--strategy', 'expandng'], /did you mean "expanding"\?/],
     ['none of report\'s inputs', ['report', '--out', 'r.html'], /Expected one of --history, --study, --backtest/],
     ['a stray argument', ['summary', 'model-dir'], /Unexpected argument "model-dir"/],
+    ['serve without a model', ['serve'], /Missing required option --model/],
+    ['serve with a malformed model name', ['serve', '--model', 'my model=m'], /Expected a model name of letters, digits.* but received "my model"/],
+    ['serve with a name twice', ['serve', '--model', 'a=m1', '--model', 'a=m2'], /Two --model options serve the name "a"/],
+    ['serve with one port for both', ['serve', '--model', 'm', '--grpc-port', '9000', '--http-port', '9000'], /different ports for --grpc-port and --http-port/],
+    ['serve with a port out of range', ['serve', '--model', 'm', '--http-port', '70000'], /Expected an integer in \[0, 65535\] for --http-port but received 70000/],
+    ['serve with an unknown option', ['serve', '--model', 'm', '--max-batch-sise', '8'], /did you mean "--max-batch-size"\?/],
+    ['quantize without --out', ['quantize', '--model', 'm'], /Missing required option --out/],
+    ['quantize --column without --csv', ['quantize', '--model', 'm', '--out', 'q', '--column', 'y'], /--column applies to the --csv series; give --csv too/],
+    ['quantize over its own model', ['quantize', '--model', 'm', '--out', './m/'], /Expected --out to differ from --model/],
   ];
   it.concurrent.each(cases)('%s', async (_name, args, message) => {
     const r = await cli(args, dir);
@@ -75,6 +96,8 @@ describe('runtime errors exit 1 with a message', () => {
     ['an unknown column', ['backtest', '--csv', csv, '--column', 'sales'], /no column "sales" in the header; did you mean "Sales"\?/],
     ['a missing model directory', ['predict', '--model', 'no-model', '--csv', csv], /no-model: no such model directory/],
     ['a directory that is no model', ['summary', '--model', dir], /is not a saved torch-lstm model/],
+    ['quantize a missing model directory', ['quantize', '--model', 'no-model', '--out', 'q'], /no-model: no such model directory/],
+    ['serve a missing model directory', ['serve', '--model', 'co2=no-model', '--grpc-port', '0', '--http-port', '0'], /no-model: no saved model here: the directory does not exist/],
     ['a file that is no history', ['report', '--history', csv, '--out', 'r.html'], /is not valid JSON/],
   ];
   it.concurrent.each(cases)('%s', async (_name, args, message) => {

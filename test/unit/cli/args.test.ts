@@ -75,6 +75,18 @@ describe('parseArgs', () => {
     expect(usage(['--csv', 'a', '--quiet=maybe'])).toMatch(/--quiet alone/);
   });
 
+  it('collects every value of a repeatable option, in order', () => {
+    const s: CommandSpec = { ...spec, options: [{ name: 'model', type: 'string', required: true, repeatable: true, description: 'm' }, { name: 'port', type: 'integer', description: '' }] };
+    const a = parseArgs(s, ['--model', 'a=x', '--port', '1', '--model=b=y']);
+    expect(a.strings('model')).toEqual(['a=x', 'b=y']);
+    expect(parseArgs(s, ['--model', 'one']).strings('model')).toEqual(['one']);
+    expect(parseArgs(s, ['--help']).strings('model')).toEqual([]);
+    expect(() => parseArgs(s, [])).toThrow('Missing required option --model');
+    expect(() => parseArgs(s, ['--model', 'x', '--port', '1', '--port', '2'])).toThrow('Option --port is given more than once');
+    expect(() => parseArgs(s, ['--model', ''])).toThrow('Expected a non-empty value for --model');
+    expect(helpText(s)).toMatch(/--model VALUE\s+m \(required; repeatable\)/);
+  });
+
   it('checks groups of which exactly one option is required', () => {
     const s: CommandSpec = { ...spec, options: [{ name: 'a', type: 'string', description: '' }, { name: 'b', type: 'string', description: '' }], exactlyOne: [['a', 'b']] };
     expect(parseArgs(s, ['--a', '1']).string('a')).toBe('1');
