@@ -175,7 +175,7 @@ export async function predictIntervals(
  * const band = await forecasting.forecastIntervals(model, scaled.slice(-24), {
  *   steps: 12, samples: 200, seed: 1, inverse: (path) => prep.inverseTransform(path),
  * });
- * reports.forecastChartSvg({ ..., forecast: band.median, intervals: band });
+ * reports.forecastChartSvg({ ..., forecast: band.median, intervals: { lower: band.lower, upper: band.upper, level: band.level } });
  * ```
  * @throws {TypeError} / {RangeError} (as rejections) as {@link predictIntervals}, and for a
  *   ragged window, a model returning other than one value per path, or an `inverse` that does
