@@ -1,6 +1,8 @@
 // native/core without Node: the two LSTM kernels against each other, Keras initializers.
 #include <gtest/gtest.h>
 
+#include "spec_helpers.h"
+
 #include "compat.h"
 #include "errors.h"
 #include "layers/lstm.h"
@@ -9,12 +11,7 @@
 namespace tl {
 namespace {
 
-InitializerSpec Init(const std::string& cls, std::optional<uint64_t> seed = 7) {
-  InitializerSpec s;
-  s.class_name = cls;
-  s.seed = seed;
-  return s;
-}
+using testing::Init;
 
 LstmSpec Spec(int64_t units, UseFused fused) {
   LstmSpec s;

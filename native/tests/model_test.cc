@@ -1,6 +1,8 @@
 // Model-level behaviour without Node: training with pruning masks, stop modes.
 #include <gtest/gtest.h>
 
+#include "spec_helpers.h"
+
 #include "compat.h"
 #include "errors.h"
 #include "model/model.h"
@@ -9,12 +11,7 @@
 namespace tl {
 namespace {
 
-InitializerSpec Init(const std::string& cls, uint64_t seed) {
-  InitializerSpec s;
-  s.class_name = cls;
-  s.seed = seed;
-  return s;
-}
+using testing::Init;
 
 ModelSpec DenseModel() {
   DenseSpec d;

@@ -1,6 +1,8 @@
 // Dynamic int8 quantization of a Sequential model: close to float32, ~4x smaller.
 #include <gtest/gtest.h>
 
+#include "spec_helpers.h"
+
 #include "compat.h"
 #include "model/sequential.h"
 #include "quantize/quantized_model.h"
@@ -8,12 +10,7 @@
 namespace tl {
 namespace {
 
-InitializerSpec Init(const std::string& cls, uint64_t seed) {
-  InitializerSpec s;
-  s.class_name = cls;
-  s.seed = seed;
-  return s;
-}
+using testing::Init;
 
 ModelSpec LstmModel(const std::string& activation) {
   LstmSpec l;

@@ -3,6 +3,7 @@
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
+#include "lstm_loop.h"
 
 namespace tl {
 namespace {
@@ -100,29 +101,11 @@ std::vector<at::Tensor> Lstm::ForwardLoop(const at::Tensor& x, const at::Tensor&
   at::Tensor projected = at::matmul(x, kernel_);
   if (spec_.use_bias) projected = projected + bias_;
   // unbind once: select() per step makes backward 5-7x slower (a full-size zero grad per step).
-  std::vector<at::Tensor> steps = projected.unbind(1);
-  at::Tensor h = at::zeros({batch, spec_.units}, x.options());
-  at::Tensor c = at::zeros({batch, spec_.units}, x.options());
-  std::vector<at::Tensor> outputs;
-  if (spec_.return_sequences) outputs.reserve(steps.size());
-  for (const at::Tensor& step : steps) {
-    at::Tensor h_in = recurrent_mask.defined() ? h * recurrent_mask : h;
-    at::Tensor z = at::addmm(step, h_in, recurrent_kernel_);
-    auto gates = z.chunk(4, 1);
-    at::Tensor i = ract(gates[0]);
-    at::Tensor f = ract(gates[1]);
-    at::Tensor g = act(gates[2]);
-    at::Tensor o = ract(gates[3]);
-    c = f * c + i * g;
-    h = o * act(c);
-    if (spec_.return_sequences) outputs.push_back(h);
-  }
-  std::vector<at::Tensor> out = {spec_.return_sequences ? at::stack(outputs, 1) : h};
-  if (spec_.return_state) {
-    out.push_back(h);
-    out.push_back(c);
-  }
-  return out;
+  return RunLstmLoop(projected.unbind(1), batch, spec_.units, spec_.return_sequences, spec_.return_state, act, ract,
+                     [&](const at::Tensor& step, const at::Tensor& h) {
+                       return at::addmm(step, recurrent_mask.defined() ? h * recurrent_mask : h, recurrent_kernel_);
+                     },
+                     x.options());
 }
 
 std::vector<at::Tensor> Lstm::Weights() const {

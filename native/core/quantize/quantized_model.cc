@@ -4,6 +4,7 @@
 
 #include "../activations.h"
 #include "../errors.h"
+#include "../layers/lstm_loop.h"
 #include "../model/sequential.h"
 
 namespace tl {
@@ -36,22 +37,10 @@ class QLstm : public QuantizedLayer {
     at::Tensor x = spec_.go_backwards ? input.flip({1}) : input;
     const int64_t batch = x.size(0);
     // Input projection of every timestep at once; then one int8 product per step.
-    std::vector<at::Tensor> steps = input_->Forward(x).unbind(1);
-    at::Tensor h = at::zeros({batch, spec_.units}, x.options());
-    at::Tensor c = at::zeros({batch, spec_.units}, x.options());
-    std::vector<at::Tensor> outputs;
-    for (const at::Tensor& step : steps) {
-      auto gates = (step + recurrent_->Forward(h)).chunk(4, 1);
-      c = ract_(gates[1]) * c + ract_(gates[0]) * act_(gates[2]);
-      h = ract_(gates[3]) * act_(c);
-      if (spec_.return_sequences) outputs.push_back(h);
-    }
-    std::vector<at::Tensor> out = {spec_.return_sequences ? at::stack(outputs, 1) : h};
-    if (spec_.return_state) {
-      out.push_back(h);
-      out.push_back(c);
-    }
-    return out;
+    return RunLstmLoop(input_->Forward(x).unbind(1), batch, spec_.units, spec_.return_sequences, spec_.return_state,
+                       act_, ract_,
+                       [this](const at::Tensor& step, const at::Tensor& h) { return step + recurrent_->Forward(h); },
+                       x.options());
   }
 
   std::vector<QuantizedWeight> Weights() const override {
