@@ -24,6 +24,7 @@ import { ensureRawBench, failure, probeTorchLstm, runChild } from './lib/childre
 import { writeData } from './lib/data.mjs';
 import { buildRows, compactTable, fmt, markdownTable, summarize } from './lib/report.mjs';
 import { SYSTEMS, WORKLOADS, plan } from './lib/workloads.mjs';
+import { W4_PEER_SKIP, measureW4, w4Table } from './lib/serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
@@ -97,8 +98,10 @@ if (!existsSync(path.join(root, 'dist', 'index.js'))) {
 }
 const probe = opts.systems.includes('torch-lstm') || opts.systems.includes('raw-libtorch') ? probeTorchLstm(root) : { error: 'not run' };
 if (probe.error) log(`torch-lstm does not load: ${probe.error}`);
-const raw = opts.systems.includes('raw-libtorch') ? ensureRawBench(root, log) : { error: 'not selected' };
-if (raw.error) log(`raw-libtorch unavailable: ${raw.error}`);
+// W4 alone needs no raw bench (no GEMM ceiling, no raw peer): don't build it for that.
+const needRaw = opts.only.some((w) => !WORKLOADS[w].skip && !WORKLOADS[w].serve);
+const raw = opts.systems.includes('raw-libtorch') && needRaw ? ensureRawBench(root, log) : { error: needRaw ? 'not selected' : 'not needed' };
+if (raw.error && needRaw) log(`raw-libtorch unavailable: ${raw.error}`);
 
 // torch-lstm's thread settings, copied to the raw bench so the two run alike.
 const threads = opts.threads ?? (probe.threads ? { aten: probe.threads.intraOp, blas: probe.threads.blas } : undefined);
@@ -107,6 +110,7 @@ const rawEnv = { ...process.env, OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ??
 
 const dataDir = writeData(path.join(os.tmpdir(), `torch-lstm-bench-${process.pid}`), opts.seed);
 const runs = [];
+let w4Load = null;
 
 function rawArgs(workload, p, t) {
   const a = ['--workload', workload, '--data', dataDir, '--epochs', p.epochs, '--train-samples', p.trainSamples,
@@ -148,8 +152,10 @@ async function measure(system, workload, extra = {}) {
 // The GEMM ceiling: with the threads torch-lstm uses and with every core, measured before and
 // after the workloads (a shared box's load drifts; the ceiling is the best of them).
 const gemm = [];
+// Only training workloads need the ceiling (not W4 alone).
+const needGemm = opts.only.some((w) => !WORKLOADS[w].skip && !WORKLOADS[w].serve);
 async function measureGemm(when) {
-  if (raw.error) return;
+  if (raw.error || !needGemm) return;
   const all = { aten: env0.cores, blas: env0.cores };
   for (const t of threads && (threads.aten !== all.aten || threads.blas !== all.blas) ? [threads, all] : [all]) {
     const rec = await measure('raw-libtorch', 'gemm', { epochs: 2, reps: opts.quick ? 3 : 7, threads: t, timeoutS: 120 });
@@ -162,6 +168,16 @@ for (const workload of opts.only) {
   const w = WORKLOADS[workload];
   if (w.skip) {
     runs.push({ system: 'all', workload, skipped: w.skip });
+    continue;
+  }
+  if (w.serve) {
+    const load = { before: os.loadavg() };
+    if (!opts.systems.includes('torch-lstm')) runs.push({ system: 'torch-lstm', workload, skipped: 'not selected (--systems)' });
+    else if (probe.error) runs.push({ system: 'torch-lstm', workload, skipped: `does not load: ${probe.error}` });
+    else runs.push(...await measureW4({ root, env: childEnv, dataDir, quick: opts.quick, threads: opts.threads, log }));
+    load.after = os.loadavg();
+    w4Load = load;
+    for (const system of opts.systems.filter((s) => s !== 'torch-lstm')) runs.push({ system, workload, skipped: W4_PEER_SKIP });
     continue;
   }
   // Interleaved per workload, so load drift on a shared box hits every peer alike.
@@ -191,8 +207,16 @@ const header = [
   `% GEMM = achieved training FLOP rate / the best of these (${fmt(ceiling)} GFLOP/s); training FLOPs = 3 x sum over layers of 2*T*B*4H*(I+H)`,
   `speedup = how many times faster torch-lstm is than that system (> 1: torch-lstm faster)`,
 ];
-const table = markdownTable(rows);
-const compact = compactTable(rows);
+const w4Runs = runs.filter((r) => r.workload === 'W4' && r.loads);
+const la = (l) => l.map((v) => v.toFixed(2)).join(' ');
+const w4 = w4Runs.length
+  ? `${WORKLOADS.W4.title}; ${w4Runs[0].plan.seconds} s per N after ${w4Runs[0].plan.warmupS} s warm-up, at most ${w4Runs[0].plan.maxRequests} requests; ` +
+    `batching = maxBatchSize ${w4Runs[0].plan.maxBatchSize}, maxQueueDelayMs ${w4Runs[0].plan.maxQueueDelayMs}; ` +
+    `os.loadavg() before W4 ${la(w4Load.before)}, after ${la(w4Load.after)}${w4Load.before[0] > 2 ? ' (> 2: the box was shared/loaded)' : ''}\n\n${w4Table(w4Runs)}`
+  : '';
+const join = (a, b) => [a, b].filter(Boolean).join('\n\n');
+const table = join(rows.length ? markdownTable(rows) : '', w4);
+const compact = join(rows.length ? compactTable(rows) : '', w4);
 process.stdout.write(`\n${header.join('\n')}\n\n${table}\n\nmedians (torch-lstm's speedup over each peer):\n\n${compact}\n`);
 
 const stamp = started.toISOString().slice(0, 10);

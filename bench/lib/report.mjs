@@ -62,7 +62,7 @@ export function buildRows(runs, ceilingGflops) {
   const rows = [];
   for (const [name, w] of Object.entries(WORKLOADS)) {
     const wr = runs.filter((r) => r.workload === name);
-    if (wr.length === 0) continue;
+    if (wr.length === 0 || w.serve) continue; // W4 has its own table (serve.mjs)
     if (w.skip) {
       rows.push({ workload: name, metric: '', system: 'all', skipped: w.skip });
       continue;

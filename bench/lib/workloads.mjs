@@ -43,7 +43,11 @@ export const WORKLOADS = Object.freeze({
     skip: 'needs an Embedding layer, which torch-lstm does not have yet; tfjs peers skipped too ' +
       '(issue 4: tfjs cpu ran out of memory at >23 GB, tfjs-wasm lacks a kernel), so no ratio could be formed',
   },
-  W4: { skip: 'needs the prediction server, which does not exist yet' },
+  // Measured by bench/lib/serve.mjs (server and clients in their own processes), not worker.mjs.
+  W4: {
+    serve: true, data: 'w1',
+    title: 'W4 serving: the W1 model behind serve() over HTTP on loopback, N = 1, 16, 64 closed-loop clients, with and without dynamic batching',
+  },
 });
 
 /** Forward FLOPs per sample: sum over layers of 2 * T * 4H * (I + H) (Dense negligible). */
