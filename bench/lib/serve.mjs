@@ -41,8 +41,8 @@ function jsonChild(cmd, args, { cwd, env, timeoutS }) {
 }
 
 export const W4_PLAN = {
-  full: { clients: [1, 16, 64], seconds: 3, warmupS: 0.5, maxRequests: 30_000, maxBatchSize: 64, maxQueueDelayMs: 2 },
-  quick: { clients: [1, 16, 64], seconds: 1, warmupS: 0.3, maxRequests: 10_000, maxBatchSize: 64, maxQueueDelayMs: 2 },
+  full: { clients: [1, 16, 64], seconds: 3, warmupS: 0.5, maxRequests: 30_000, maxBatchSize: 64, maxQueueDelayMs: 0 },
+  quick: { clients: [1, 16, 64], seconds: 1, warmupS: 0.3, maxRequests: 10_000, maxBatchSize: 64, maxQueueDelayMs: 0 },
 };
 
 /** Runs W4; returns one run record per mode: `{system, workload, mode, info, loads: [...], rssKb}`. */

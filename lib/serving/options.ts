@@ -19,7 +19,13 @@ export interface ServeArgs {
   dynamicBatching?: boolean;
   /** Most samples in one merged call; a larger request runs alone. Defaults to `64`. */
   maxBatchSize?: number;
-  /** Longest a request waits for others to join its batch, in milliseconds. Defaults to `2`. */
+  /**
+   * Longest a request waits for others to join its batch, in milliseconds. Defaults to `0`:
+   * an idle model runs a request at once, and requests that arrive while a batch runs gather
+   * into the next one, so batches grow with load without taxing a lone request (measured on
+   * W4: no loss at 1 client, 4x the throughput at 64). A positive delay trades latency for
+   * larger batches.
+   */
   maxQueueDelayMs?: number;
   /** Largest request body (HTTP) or message (gRPC) in bytes: 413 / RESOURCE_EXHAUSTED above it. Defaults to `4 MiB`. */
   maxRequestBytes?: number;
@@ -51,9 +57,12 @@ function port(value: unknown, name: string): number | false {
 /**
  * Validates {@link ServeArgs} and applies the defaults.
  * @example
- * serveOptions({ maxBatchSize: 16 }).maxQueueDelayMs; // 2
+ * serveOptions({ maxBatchSize: 16 }).maxQueueDelayMs; // 0
  * @throws {TypeError|RangeError} naming the option (`serve.maxBatchSize`), with near-miss hints.
  */
+/** Defaults of the batching options (also shown by the CLI's `serve --help`). */
+export const BATCHING_DEFAULTS = Object.freeze({ maxBatchSize: 64, maxQueueDelayMs: 0 });
+
 export function serveOptions(args: unknown): ServeConfig {
   const o = checkOptions<ServeArgs>(args, 'serve', KNOWN);
   const config: ServeConfig = {
@@ -61,8 +70,8 @@ export function serveOptions(args: unknown): ServeConfig {
     httpPort: port(o.httpPort, 'serve.httpPort'),
     host: o.host === undefined ? '127.0.0.1' : hostName(o.host),
     dynamicBatching: o.dynamicBatching === undefined ? true : boolean(o.dynamicBatching, 'serve.dynamicBatching'),
-    maxBatchSize: o.maxBatchSize === undefined ? 64 : integer(o.maxBatchSize, 'serve.maxBatchSize', { min: 1 }),
-    maxQueueDelayMs: o.maxQueueDelayMs === undefined ? 2 : number(o.maxQueueDelayMs, 'serve.maxQueueDelayMs', { min: 0, max: 60_000 }),
+    maxBatchSize: o.maxBatchSize === undefined ? BATCHING_DEFAULTS.maxBatchSize : integer(o.maxBatchSize, 'serve.maxBatchSize', { min: 1 }),
+    maxQueueDelayMs: o.maxQueueDelayMs === undefined ? BATCHING_DEFAULTS.maxQueueDelayMs : number(o.maxQueueDelayMs, 'serve.maxQueueDelayMs', { min: 0, max: 60_000 }),
     maxRequestBytes: o.maxRequestBytes === undefined ? 4 * 1024 * 1024 : integer(o.maxRequestBytes, 'serve.maxRequestBytes', { min: 64, max: 2 ** 31 - 1 }),
     maxQueueSize: o.maxQueueSize === undefined ? 1024 : integer(o.maxQueueSize, 'serve.maxQueueSize', { min: 1 }),
   };

@@ -12,6 +12,7 @@ import { loadModel } from '../../io/load-model.js';
 import { QuantizedModel } from '../../models/quantized-model.js';
 import type { Sequential } from '../../models/sequential.js';
 import { inputInfo } from '../../serving/models.js';
+import { BATCHING_DEFAULTS } from '../../serving/options.js';
 import { serve, type Server } from '../../serving/server.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { QUIET_OPTION } from '../defaults.js';
@@ -41,8 +42,8 @@ export const spec: CommandSpec = {
     { name: 'grpc-port', type: 'integer', min: 0, max: 65535, default: 8001, description: 'gRPC port (0: any free port)' },
     { name: 'http-port', type: 'integer', min: 0, max: 65535, default: 8000, description: 'HTTP port (0: any free port)' },
     { name: 'host', type: 'string', default: '127.0.0.1', placeholder: 'ADDRESS', description: 'interface to listen on (0.0.0.0 to accept other machines)' },
-    { name: 'max-batch-size', type: 'integer', min: 1, default: 64, description: 'most samples merged into one predict call' },
-    { name: 'max-queue-delay-ms', type: 'number', min: 0, max: 60_000, default: 2, placeholder: 'MS', description: 'longest a request waits for others to join its batch' },
+    { name: 'max-batch-size', type: 'integer', min: 1, default: BATCHING_DEFAULTS.maxBatchSize, description: 'most samples merged into one predict call' },
+    { name: 'max-queue-delay-ms', type: 'number', min: 0, max: 60_000, default: BATCHING_DEFAULTS.maxQueueDelayMs, placeholder: 'MS', description: 'longest a request waits for others to join its batch' },
     { name: 'no-dynamic-batching', type: 'boolean', description: 'run every request on its own predict call' },
     { name: 'grace-ms', type: 'number', min: 0, default: 10_000, placeholder: 'MS', description: 'on SIGTERM/SIGINT, how long in-flight requests may take to finish' },
     QUIET_OPTION,
