@@ -11,18 +11,14 @@
  * Loading dequantizes the weights and quantizes them again, which gives back exactly the
  * saved int8 weights (and so identical predictions).
  */
-import { randomUUID } from 'node:crypto';
-import { versions } from '../models/engine.js';
 import type { ModelSpecJson, NativeTensor } from '../native.js';
 import { dequantize, type QuantizedWeight } from '../quantization/int8-weights.js';
 import type { QuantizationMode } from '../quantization/options.js';
-import { boolean, checkOptions, describe } from '../validate.js';
-import { writeDirAtomic } from './atomic.js';
+import { boolean, checkOptions } from '../validate.js';
 import { ModelFileError } from './errors.js';
 import type { WeightName } from './model-io.js';
 import { type AnyNamedTensor, encodeSafetensors } from './safetensors.js';
-import { MODEL_JSON, type ModelJson, OPTIMIZER_FILE, WEIGHTS_FILE } from './save-model.js';
-import { FORMAT, FORMAT_VERSION } from './weights-file.js';
+import { beginSave, checkSaveDir, writeSavedModel, WEIGHTS_FILE } from './save-model.js';
 
 /** Suffix of the tensor holding an int8 matrix's per-column scales: `lstm/kernel.scales`. */
 export const SCALES_SUFFIX = '.scales';
@@ -61,34 +57,21 @@ export function quantizedTensors(weights: readonly QuantizedWeight[]): AnyNamedT
  *   `overwrite` is false, or it holds files a saved model does not; the file system's errors.
  */
 export async function saveQuantizedModel(model: SavableQuantizedModel, dir: string, args?: QuantizedSaveArgs): Promise<void> {
-  if (typeof dir !== 'string' || dir.length === 0) {
-    throw new TypeError(`Expected a directory path (a non-empty string) for save.dir but received ${describe(dir)} of type ${dir === null ? 'null' : typeof dir}`);
-  }
+  checkSaveDir(dir);
   const o = checkOptions<QuantizedSaveArgs>(args, 'save', ['overwrite']);
   const overwrite = o.overwrite === undefined ? true : boolean(o.overwrite, 'save.overwrite');
   const tensors = quantizedTensors(model.getQuantizedWeights());
-  const v = versions();
-  const saveId = randomUUID();
+  const { metadata, modelJson } = beginSave(model.name);
   const { mode, engine } = model.quantization;
-  const metadata = { format: FORMAT, format_version: String(FORMAT_VERSION), save_id: saveId, model: model.name, content: 'weights', quantization: mode };
-  const json: ModelJson = {
-    format: FORMAT,
-    format_version: FORMAT_VERSION,
-    torch_lstm_version: v.torchLstm,
-    libtorch_version: v.torch,
-    save_id: saveId,
+  const json = modelJson({
     model_config: model.getConfig(),
     compile_config: null,
     weights: { file: WEIGHTS_FILE, names: tensors.map((t) => t.name) },
     optimizer: null,
     quantization: { mode, engine },
-  };
-  const files = [
-    { name: WEIGHTS_FILE, chunks: encodeSafetensors(tensors, metadata) },
-    // model.json goes last: a reader of the temp directory never sees it before the tensors.
-    { name: MODEL_JSON, chunks: [Buffer.from(`${JSON.stringify(json, null, 2)}\n`, 'utf8')] },
-  ];
-  await writeDirAtomic(dir, files, { overwrite, replaceable: [MODEL_JSON, WEIGHTS_FILE, OPTIMIZER_FILE] });
+  });
+  const files = [{ name: WEIGHTS_FILE, chunks: encodeSafetensors(tensors, { ...metadata, content: 'weights', quantization: mode }) }];
+  await writeSavedModel(dir, files, json, overwrite);
 }
 
 function shapeText(shape: readonly number[]): string {

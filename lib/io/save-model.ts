@@ -18,7 +18,7 @@ import { versions } from '../models/engine.js';
 import type { CompileSpecJson, ModelSpecJson } from '../native.js';
 import type { QuantizationMode } from '../quantization/options.js';
 import { describe } from '../validate.js';
-import { writeDirAtomic } from './atomic.js';
+import { type FileToWrite, writeDirAtomic } from './atomic.js';
 import { MODEL_IO, type SavableModel } from './model-io.js';
 import { encodeSafetensors, type NamedTensor } from './safetensors.js';
 import { FORMAT, FORMAT_VERSION, namedWeights } from './weights-file.js';
@@ -60,10 +60,15 @@ function booleanOption(value: unknown, name: string, fallback: boolean): boolean
   return value;
 }
 
-function checkSaveArgs(dir: unknown, args: unknown): { includeOptimizer: boolean; overwrite: boolean } {
+/** Checks the `dir` argument of a save. @internal */
+export function checkSaveDir(dir: unknown): void {
   if (typeof dir !== 'string' || dir.length === 0) {
     throw new TypeError(`Expected a directory path (a non-empty string) for save.dir but received ${describe(dir)} of type ${dir === null ? 'null' : typeof dir}`);
   }
+}
+
+function checkSaveArgs(dir: unknown, args: unknown): { includeOptimizer: boolean; overwrite: boolean } {
+  checkSaveDir(dir);
   if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
     throw new TypeError(`Expected an options object for save but received ${describe(args)}`);
   }
@@ -75,6 +80,44 @@ function checkSaveArgs(dir: unknown, args: unknown): { includeOptimizer: boolean
     includeOptimizer: booleanOption(o.includeOptimizer, 'save.includeOptimizer', true),
     overwrite: booleanOption(o.overwrite, 'save.overwrite', true),
   };
+}
+
+/** The entries of `model.json` that differ between saves of a float and of an int8 model. @internal */
+export type ModelJsonBody = Omit<ModelJson, 'format' | 'format_version' | 'torch_lstm_version' | 'libtorch_version' | 'save_id'>;
+
+/** One save in progress: the metadata each of its safetensors files carries, and its `model.json`. @internal */
+export interface SaveInProgress {
+  /** `{ format, format_version, save_id, model }`: each file adds its `content` (and more). */
+  metadata: { format: typeof FORMAT; format_version: string; save_id: string; model: string };
+  /** `model.json`: the format, the versions and this save's id, then `body`. */
+  modelJson(body: ModelJsonBody): ModelJson;
+}
+
+/** Starts a save of the model named `modelName`: a fresh `save_id` ties its files together. @internal */
+export function beginSave(modelName: string): SaveInProgress {
+  const v = versions();
+  const saveId = randomUUID();
+  return {
+    metadata: { format: FORMAT, format_version: String(FORMAT_VERSION), save_id: saveId, model: modelName },
+    modelJson: (body) => ({
+      format: FORMAT,
+      format_version: FORMAT_VERSION,
+      torch_lstm_version: v.torchLstm,
+      libtorch_version: v.torch,
+      save_id: saveId,
+      ...body,
+    }),
+  };
+}
+
+/**
+ * Writes a saved model's directory atomically: `files` (its safetensors files), then `json` as
+ * `model.json`, last, so that a reader of the temp directory never sees it before the tensors.
+ * @internal
+ */
+export async function writeSavedModel(dir: string, files: readonly FileToWrite[], json: ModelJson, overwrite: boolean): Promise<void> {
+  const modelJson = { name: MODEL_JSON, chunks: [Buffer.from(`${JSON.stringify(json, null, 2)}\n`, 'utf8')] };
+  await writeDirAtomic(dir, [...files, modelJson], { overwrite, replaceable: [MODEL_JSON, WEIGHTS_FILE, OPTIMIZER_FILE] });
 }
 
 /**
@@ -94,9 +137,7 @@ export async function saveModel(model: SavableModel, dir: string, args?: SaveArg
   const weights = namedWeights(model);
   const compile = io.compileConfig();
   const state = includeOptimizer && compile ? io.getOptimizerState() : null;
-  const v = versions();
-  const saveId = randomUUID();
-  const metadata = { format: FORMAT, format_version: String(FORMAT_VERSION), save_id: saveId, model: model.name };
+  const { metadata, modelJson } = beginSave(model.name);
 
   const files = [{ name: WEIGHTS_FILE, chunks: encodeSafetensors(weights, { ...metadata, content: 'weights' }) }];
   let optimizer: ModelJson['optimizer'] = null;
@@ -107,18 +148,11 @@ export async function saveModel(model: SavableModel, dir: string, args?: SaveArg
     files.push({ name: OPTIMIZER_FILE, chunks: encodeSafetensors(slots, optimizerMeta) });
     optimizer = { file: OPTIMIZER_FILE, iterations: state.iterations, learning_rate: learningRate };
   }
-  const json: ModelJson = {
-    format: FORMAT,
-    format_version: FORMAT_VERSION,
-    torch_lstm_version: v.torchLstm,
-    libtorch_version: v.torch,
-    save_id: saveId,
+  const json = modelJson({
     model_config: model.getConfig(),
     compile_config: compile,
     weights: { file: WEIGHTS_FILE, names: weights.map((w) => w.name) },
     optimizer,
-  };
-  // model.json goes last: a reader of the temp directory never sees it before the tensors.
-  files.push({ name: MODEL_JSON, chunks: [Buffer.from(`${JSON.stringify(json, null, 2)}\n`, 'utf8')] });
-  await writeDirAtomic(dir, files, { overwrite, replaceable: [MODEL_JSON, WEIGHTS_FILE, OPTIMIZER_FILE] });
+  });
+  await writeSavedModel(dir, files, json, overwrite);
 }

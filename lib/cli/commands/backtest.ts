@@ -5,20 +5,11 @@
 import { backtest as runBacktest } from '../../forecasting/backtest.js';
 import { Pipeline } from '../../preprocessing/pipeline.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, loadSeries, rangeLabel } from '../data.js';
-import {
-  buildModel,
-  DATA_OPTIONS,
-  modelOptions,
-  modelParams,
-  preprocessingSteps,
-  QUIET_OPTION,
-  SEASONAL_PERIOD_OPTION,
-  SEED_OPTION,
-  trainingCallbacks,
-  type ScalerName,
-} from '../defaults.js';
-import { fmt, notes, seconds, textTable, toJson, writeText } from '../output.js';
+import { closingOptions, reportOption } from '../common-options.js';
+import { loadDataSeries, trainingSettings } from '../common-steps.js';
+import { labelAt, rangeLabel } from '../data.js';
+import { buildModel, DATA_OPTIONS, modelOptions, modelParams, preprocessingSteps, trainingCallbacks } from '../defaults.js';
+import { fmt, seconds, textTable, toJson, writeText } from '../output.js';
 import { backtestHtml, type BacktestDocument } from './report.js';
 
 export const spec: CommandSpec = {
@@ -37,11 +28,10 @@ export const spec: CommandSpec = {
     { name: 'test-size', type: 'integer', min: 1, placeholder: 'N', description: 'values per test window (default: 24, or fewer so that the folds leave half the series to train)' },
     { name: 'train-size', type: 'integer', min: 1, placeholder: 'N', description: 'training values per fold with --strategy sliding (default: all before the first window)' },
     ...modelOptions(60),
-    SEASONAL_PERIOD_OPTION,
-    SEED_OPTION,
-    { name: 'report', type: 'string', placeholder: 'FILE', description: 'write the backtest chart and table (HTML) here' },
-    { name: 'out', type: 'string', placeholder: 'FILE', description: 'write the result JSON here (default: next to --report, as .json)' },
-    QUIET_OPTION,
+    ...closingOptions(
+      reportOption('write the backtest chart and table (HTML) here'),
+      { name: 'out', type: 'string', placeholder: 'FILE', description: 'write the result JSON here (default: next to --report, as .json)' },
+    ),
   ],
   examples: [
     'backtest --csv data/co2-concentration.csv --column CO2 --date-column Date --folds 5 --strategy expanding --report backtest.html',
@@ -49,9 +39,8 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const quiet = args.boolean('quiet');
-  const note = notes(quiet);
-  const series = loadSeries(args.string('csv'), args.string('column'), args.optionalString('date-column'), note);
+  const { quiet, note, lag, scaler, validationSplit, period } = trainingSettings(args);
+  const series = loadDataSeries(args, note);
   const levels = series.values;
   const n = levels.length;
   const folds = args.number('folds');
@@ -59,10 +48,6 @@ export async function run(args: ParsedArgs): Promise<number> {
   const strategy = args.string('strategy') as 'expanding' | 'sliding';
   if (args.given('train-size') && strategy !== 'sliding') throw new Error('--train-size applies to --strategy sliding only');
   const params = modelParams(args);
-  const lag = args.number('difference');
-  const scaler = args.string('scaler') as ScalerName;
-  const validationSplit = args.number('validation-split');
-  const period = args.number('seasonal-period');
   const steps = preprocessingSteps(lag, scaler);
   note(
     `"${series.column}" from ${series.file}: ${n} values; ${folds} ${strategy} folds of ${testSize} test values ` +

@@ -2,10 +2,12 @@
  * `torch-lstm evaluate`: the metrics table of a trained model (float or int8) on a held-out tail.
  */
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, loadSeriesForModel, rangeLabel } from '../data.js';
+import { tableFormatOption, testFractionOption } from '../common-options.js';
+import { withModelAndSeries } from '../common-steps.js';
+import { labelAt, rangeLabel } from '../data.js';
 import { DEFAULTS, QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
-import { heldOutWindows, isQuantized, loadModelDir } from '../model-dir.js';
-import { compareWithBaselines, metricsJson, metricsTable, notes, toJson } from '../output.js';
+import { heldOutWindows, isQuantized } from '../model-dir.js';
+import { compareWithBaselines, metricsJson, metricsTable, toJson } from '../output.js';
 
 export const spec: CommandSpec = {
   name: 'evaluate',
@@ -16,21 +18,16 @@ export const spec: CommandSpec = {
     'MASE is scaled by the seasonal-naive error on the values before the tail. An int8 model (written by `torch-lstm quantize`) is scored the same way.',
   options: [
     ...TRAINED_DATA_OPTIONS,
-    { name: 'test-fraction', type: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true, default: DEFAULTS.testFraction, description: 'the scored tail of the series' },
+    testFractionOption('the scored tail of the series', true),
     { name: 'seasonal-period', type: 'integer', min: 1, placeholder: 'N', description: 'season length of the seasonal-naive baseline and MASE (default: the one saved at training, 12)' },
-    { name: 'format', type: 'choice', choices: ['table', 'json'], default: 'table', description: 'print a table or JSON' },
+    tableFormatOption('print a table or JSON'),
     QUIET_OPTION,
   ],
   examples: ['evaluate --model models/co2 --csv data/co2-concentration.csv --column CO2 --test-fraction 0.2'],
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const note = notes(args.boolean('quiet'));
-  const { model, prep, transform } = await loadModelDir(args.string('model'));
-  try {
-    const series = loadSeriesForModel(args, prep, note);
-    const levels = series.values;
-    const n = levels.length;
+  await withModelAndSeries(args, async ({ model, prep, transform, series, levels, n }) => {
     const period = args.optionalNumber('seasonal-period') ?? prep.seasonalPeriod ?? DEFAULTS.seasonalPeriod;
     const { testStart, x } = heldOutWindows(levels, series.file, prep, transform, args.number('test-fraction'));
     const out = await model.predict(x);
@@ -52,8 +49,6 @@ export async function run(args: ParsedArgs): Promise<number> {
       console.log(`One-step-ahead on the last ${n - testStart} values of "${series.column}" (${rangeLabel(series, testStart, n)}):`);
       console.log(metricsTable(int8 ? rows.map((r, i) => (i === 0 ? { ...r, name: 'LSTM (int8)' } : r)) : rows));
     }
-  } finally {
-    model.dispose();
-  }
+  });
   return 0;
 }

@@ -5,10 +5,12 @@
 import { forecastIntervals } from '../../forecasting/intervals.js';
 import { predictFuture } from '../../forecasting/predict-future.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, labelColumn, loadSeriesForModel } from '../data.js';
+import { RECORDS_OUTPUT_OPTIONS } from '../common-options.js';
+import { withModelAndSeries } from '../common-steps.js';
+import { labelAt, labelColumn } from '../data.js';
 import { DEFAULTS, QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
-import { isQuantized, loadModelDir } from '../model-dir.js';
-import { emit, notes, outputFormat, recordsCsv, toJson } from '../output.js';
+import { isQuantized, type TrainedModel } from '../model-dir.js';
+import { emit, outputFormat, recordsCsv, toJson } from '../output.js';
 
 export const spec: CommandSpec = {
   name: 'forecast',
@@ -25,8 +27,7 @@ export const spec: CommandSpec = {
     { name: 'intervals', type: 'number', min: 0, max: 1, minExclusive: true, maxExclusive: true, placeholder: 'LEVEL', description: 'add Monte-Carlo dropout intervals of this coverage (e.g. 0.9)' },
     { name: 'samples', type: 'integer', min: 2, default: 100, description: 'Monte-Carlo paths for --intervals' },
     { name: 'seed', type: 'integer', min: 0, default: DEFAULTS.seed, description: 'seed of the dropout masks of --intervals' },
-    { name: 'out', type: 'string', placeholder: 'FILE', description: 'output file (default: stdout); .json writes JSON' },
-    { name: 'format', type: 'choice', choices: ['csv', 'json'], description: 'output format (default: from the --out extension, else csv)' },
+    ...RECORDS_OUTPUT_OPTIONS,
     QUIET_OPTION,
   ],
   examples: [
@@ -36,16 +37,13 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const note = notes(args.boolean('quiet'));
   const dir = args.string('model');
-  const { model, prep, transform } = await loadModelDir(dir);
-  try {
+  const intervalsNeedFloat = ({ model }: TrainedModel): void => {
     if (args.given('intervals') && isQuantized(model)) {
       throw new Error(`${dir} holds an int8 (quantized) model; --intervals needs the float model (Monte-Carlo dropout runs the model in training mode). Forecast without --intervals, or pass the float model's directory`);
     }
-    const series = loadSeriesForModel(args, prep, note);
-    const levels = series.values;
-    const n = levels.length;
+  };
+  await withModelAndSeries(args, async ({ model, prep, transform, note, series, levels, n }) => {
     const need = prep.lookBack + transform.offset;
     if (n < need) throw new Error(`${series.file}: ${n} values are too few: the forecast starts from the last ${need} (look-back ${prep.lookBack}${transform.offset ? `, plus ${transform.offset} for differencing` : ''})`);
     const steps = args.number('steps');
@@ -74,8 +72,6 @@ export async function run(args: ParsedArgs): Promise<number> {
       : recordsCsv(['step', label, 'forecast', ...(band ? ['median', 'lower', 'upper'] : [])], records);
     await emit(file, text);
     if (file) note(`Wrote a ${steps}-step forecast of "${series.column}"${band ? ` with ${Math.round(band.level * 100)}% intervals` : ''} to ${file}`);
-  } finally {
-    model.dispose();
-  }
+  }, intervalsNeedFloat);
   return 0;
 }

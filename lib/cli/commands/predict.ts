@@ -2,10 +2,12 @@
  * `torch-lstm predict`: one-step-ahead predictions over a series, in levels.
  */
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, labelColumn, loadSeriesForModel } from '../data.js';
+import { RECORDS_OUTPUT_OPTIONS } from '../common-options.js';
+import { withModelAndSeries } from '../common-steps.js';
+import { labelAt, labelColumn } from '../data.js';
 import { QUIET_OPTION, TRAINED_DATA_OPTIONS } from '../defaults.js';
-import { loadModelDir, windowsFor } from '../model-dir.js';
-import { emit, notes, outputFormat, recordsCsv, toJson } from '../output.js';
+import { windowsFor } from '../model-dir.js';
+import { emit, outputFormat, recordsCsv, toJson } from '../output.js';
 
 export const spec: CommandSpec = {
   name: 'predict',
@@ -19,20 +21,14 @@ export const spec: CommandSpec = {
   options: [
     ...TRAINED_DATA_OPTIONS,
     { name: 'batch-size', type: 'integer', min: 1, default: 32, description: 'windows per predict call' },
-    { name: 'out', type: 'string', placeholder: 'FILE', description: 'output file (default: stdout); .json writes JSON' },
-    { name: 'format', type: 'choice', choices: ['csv', 'json'], description: 'output format (default: from the --out extension, else csv)' },
+    ...RECORDS_OUTPUT_OPTIONS,
     QUIET_OPTION,
   ],
   examples: ['predict --model models/co2 --csv data/co2-concentration.csv --column CO2 --out predictions.csv'],
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const note = notes(args.boolean('quiet'));
-  const { model, prep, transform } = await loadModelDir(args.string('model'));
-  try {
-    const series = loadSeriesForModel(args, prep, note);
-    const levels = series.values;
-    const n = levels.length;
+  await withModelAndSeries(args, async ({ model, prep, transform, note, series, levels, n }) => {
     const offset = transform.offset;
     if (n < prep.lookBack + offset + 1) {
       throw new Error(`${series.file}: ${n} values are too few: the model needs ${prep.lookBack + offset} before the first prediction (look-back ${prep.lookBack}${offset ? `, plus ${offset} for differencing` : ''})`);
@@ -50,8 +46,6 @@ export async function run(args: ParsedArgs): Promise<number> {
       : recordsCsv([label, 'actual', 'predicted'], records);
     await emit(file, text);
     if (file) note(`Wrote ${records.length} one-step-ahead predictions of "${series.column}" to ${file}`);
-  } finally {
-    model.dispose();
-  }
+  });
   return 0;
 }

@@ -9,7 +9,8 @@ import { quantize } from '../../quantization/quantize.js';
 import type { QuantizationReport } from '../../quantization/report.js';
 import { UsageError, type CommandSpec, type ParsedArgs } from '../args.js';
 import { labelAt, loadSeriesForModel, rangeLabel } from '../data.js';
-import { DEFAULTS, QUIET_OPTION } from '../defaults.js';
+import { OVERWRITE_OPTION, tableFormatOption, testFractionOption } from '../common-options.js';
+import { QUIET_OPTION } from '../defaults.js';
 import { checkOutDir, heldOutWindows, loadFloatModelDir, saveModelDir, type SeriesTransform } from '../model-dir.js';
 import { fmt, notes, textTable, toJson } from '../output.js';
 
@@ -28,20 +29,11 @@ export const spec: CommandSpec = {
     { name: 'csv', type: 'string', placeholder: 'FILE', description: 'CSV series whose held-out tail scores both models (default: no error metrics)' },
     { name: 'column', type: 'string', placeholder: 'NAME', description: 'the numeric column, with --csv (default: the column the model was trained on)' },
     { name: 'date-column', type: 'string', placeholder: 'NAME', description: 'the date column, with --csv (default: the one the model was trained with, when the CSV has it)' },
-    {
-      name: 'test-fraction',
-      type: 'number',
-      min: 0,
-      max: 1,
-      minExclusive: true,
-      maxExclusive: true,
-      default: DEFAULTS.testFraction,
-      description: 'the scored tail of the --csv series, as `evaluate` takes it',
-    },
+    testFractionOption('the scored tail of the --csv series, as `evaluate` takes it', true),
     { name: 'batch-sizes', type: 'integer-list', min: 1, default: [1, 256], description: 'batch sizes at which predict latency is timed' },
     { name: 'repeats', type: 'integer', min: 1, default: 20, description: 'timed predict calls per batch size and model (the median is reported)' },
-    { name: 'overwrite', type: 'boolean', description: 'replace the model in an existing --out directory' },
-    { name: 'format', type: 'choice', choices: ['table', 'json'], default: 'table', description: 'print the report as a table or JSON' },
+    OVERWRITE_OPTION,
+    tableFormatOption('print the report as a table or JSON'),
     QUIET_OPTION,
   ],
   examples: [

@@ -4,22 +4,12 @@
 import { lossCurvesHtml } from '../../reports/loss-curves.js';
 import { createDataset } from '../../preprocessing/create-dataset.js';
 import { type CommandSpec, type ParsedArgs } from '../args.js';
-import { labelAt, loadSeries, rangeLabel, testStartOf } from '../data.js';
-import {
-  buildModel,
-  DATA_OPTIONS,
-  DEFAULTS,
-  modelOptions,
-  modelParams,
-  preprocessingSteps,
-  QUIET_OPTION,
-  SEASONAL_PERIOD_OPTION,
-  SEED_OPTION,
-  trainingCallbacks,
-  type ScalerName,
-} from '../defaults.js';
+import { closingOptions, OVERWRITE_OPTION, reportOption, testFractionOption } from '../common-options.js';
+import { heldOutMetrics, loadDataSeries, trainingSettings } from '../common-steps.js';
+import { labelAt, rangeLabel, testStartOf } from '../data.js';
+import { buildModel, DATA_OPTIONS, modelOptions, modelParams, preprocessingSteps, trainingCallbacks } from '../defaults.js';
 import { checkOutDir, preprocessingJson, saveModelDir, SeriesTransform, windowsFor } from '../model-dir.js';
-import { compareWithBaselines, fmt, metricsJson, metricsTable, notes, seconds, writeText } from '../output.js';
+import { compareWithBaselines, fmt, metricsTable, seconds, writeText } from '../output.js';
 
 export const spec: CommandSpec = {
   name: 'train',
@@ -34,20 +24,8 @@ export const spec: CommandSpec = {
     ...DATA_OPTIONS,
     { name: 'out', type: 'string', required: true, placeholder: 'DIR', description: 'model directory to write' },
     ...modelOptions(),
-    {
-      name: 'test-fraction',
-      type: 'number',
-      min: 0,
-      max: 1,
-      maxExclusive: true,
-      default: DEFAULTS.testFraction,
-      description: 'held-out tail for the metrics (0 = train on everything)',
-    },
-    SEASONAL_PERIOD_OPTION,
-    SEED_OPTION,
-    { name: 'report', type: 'string', placeholder: 'FILE', description: 'also write the loss curves as an HTML page' },
-    { name: 'overwrite', type: 'boolean', description: 'replace the model in an existing --out directory' },
-    QUIET_OPTION,
+    testFractionOption('held-out tail for the metrics (0 = train on everything)'),
+    ...closingOptions(reportOption('also write the loss curves as an HTML page'), OVERWRITE_OPTION),
   ],
   examples: [
     'train --csv data/co2-concentration.csv --column CO2 --date-column Date --out models/co2',
@@ -56,21 +34,17 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const quiet = args.boolean('quiet');
-  const note = notes(quiet);
+  const { quiet, note, lag, scaler, validationSplit, period } = trainingSettings(args);
   const out = args.string('out');
   const params = modelParams(args);
   const testFraction = args.number('test-fraction');
-  const validationSplit = args.number('validation-split');
-  const period = args.number('seasonal-period');
-  const lag = args.number('difference');
   checkOutDir(out, args.boolean('overwrite'));
 
-  const series = loadSeries(args.string('csv'), args.string('column'), args.optionalString('date-column'), note);
+  const series = loadDataSeries(args, note);
   const levels = series.values;
   const n = levels.length;
   const testStart = testStartOf(n, testFraction);
-  const transform = new SeriesTransform(preprocessingSteps(lag, args.string('scaler') as ScalerName));
+  const transform = new SeriesTransform(preprocessingSteps(lag, scaler));
   const offset = transform.offset;
   const trainSamples = testStart - params.lookBack - offset;
   if (trainSamples < 2) {
@@ -114,7 +88,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       const rows = compareWithBaselines(levels, testStart, levelsPredicted, period);
       console.log(`\nOne-step-ahead on the held-out ${n - testStart} values (${rangeLabel(series, testStart, n)}):`);
       console.log(metricsTable(rows));
-      metrics = { heldOut: { from: labelAt(series, testStart), values: n - testStart }, seasonalPeriod: period, models: metricsJson(rows) };
+      metrics = heldOutMetrics(series, testStart, period, rows);
     }
 
     const prep = preprocessingJson(series, transform, { lookBack: params.lookBack, seasonalPeriod: period, trainRows: testStart, testFraction });

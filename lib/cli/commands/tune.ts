@@ -9,21 +9,12 @@ import { medianPruner } from '../../tuning/pruners.js';
 import { tpeSearch } from '../../tuning/search.js';
 import { readStudyFile } from '../../tuning/storage.js';
 import type { CommandSpec, ParsedArgs } from '../args.js';
-import { labelAt, loadSeries, rangeLabel, testStartOf } from '../data.js';
-import {
-  buildModel,
-  DATA_OPTIONS,
-  DEFAULTS,
-  preprocessingSteps,
-  progressBar,
-  QUIET_OPTION,
-  SEASONAL_PERIOD_OPTION,
-  SEED_OPTION,
-  trainingDataOptions,
-  type ScalerName,
-} from '../defaults.js';
+import { closingOptions, OVERWRITE_OPTION, reportOption, testFractionOption } from '../common-options.js';
+import { heldOutMetrics, loadDataSeries, trainingSettings } from '../common-steps.js';
+import { rangeLabel, testStartOf } from '../data.js';
+import { buildModel, DATA_OPTIONS, DEFAULTS, preprocessingSteps, progressBar, trainingDataOptions } from '../defaults.js';
 import { checkOutDir, preprocessingJson, saveModelDir, SeriesTransform, windowsFor } from '../model-dir.js';
-import { compareWithBaselines, fmt, metricsJson, metricsTable, notes, seconds, textTable, writeText } from '../output.js';
+import { compareWithBaselines, fmt, metricsTable, seconds, textTable, writeText } from '../output.js';
 import { dashboardTrials } from './report.js';
 
 const LOOK_BACK_STEP = 6;
@@ -43,9 +34,9 @@ export const spec: CommandSpec = {
     { name: 'trials', type: 'integer', min: 1, default: 12, description: 'finished trials of the whole study (a resumed study counts its earlier ones)' },
     { name: 'epochs', type: 'integer', min: 1, default: 20, description: 'epochs per trial' },
     { name: 'storage', type: 'string', placeholder: 'FILE', description: 'study file to persist to and resume from' },
-    { name: 'report', type: 'string', placeholder: 'FILE', description: 'write the tuning dashboard (HTML) here' },
+    reportOption('write the tuning dashboard (HTML) here'),
     { name: 'out', type: 'string', placeholder: 'DIR', description: 'save the best model (and its preprocessing) to this model directory' },
-    { name: 'overwrite', type: 'boolean', description: 'replace the model in an existing --out directory' },
+    OVERWRITE_OPTION,
     { name: 'min-look-back', type: 'integer', min: 1, default: 12, description: 'smallest look-back tried' },
     { name: 'max-look-back', type: 'integer', min: 1, default: 36, description: 'largest look-back tried' },
     { name: 'batch-size', type: 'integer', min: 1, default: DEFAULTS.batchSize, description: 'samples per gradient step' },
@@ -53,10 +44,8 @@ export const spec: CommandSpec = {
     { name: 'startup-trials', type: 'integer', min: 0, default: 5, description: 'random trials before TPE takes over' },
     { name: 'pruner', type: 'choice', choices: ['median', 'none'], default: 'median', description: 'prune trials worse than the median at the same epoch' },
     ...trainingDataOptions(),
-    { name: 'test-fraction', type: 'number', min: 0, max: 1, maxExclusive: true, default: DEFAULTS.testFraction, description: 'held-out tail, unseen by the search' },
-    SEASONAL_PERIOD_OPTION,
-    SEED_OPTION,
-    QUIET_OPTION,
+    testFractionOption('held-out tail, unseen by the search'),
+    ...closingOptions(),
   ],
   examples: [
     'tune --csv data/co2-concentration.csv --column CO2 --date-column Date --trials 12 --epochs 20 --storage study.json --report tune.html',
@@ -64,8 +53,7 @@ export const spec: CommandSpec = {
 };
 
 export async function run(args: ParsedArgs): Promise<number> {
-  const quiet = args.boolean('quiet');
-  const note = notes(quiet);
+  const { quiet, note, lag, scaler, validationSplit, period } = trainingSettings(args);
   const seed = args.number('seed');
   const minLB = args.number('min-look-back');
   const maxLB = args.number('max-look-back');
@@ -73,17 +61,13 @@ export async function run(args: ParsedArgs): Promise<number> {
   const storage = args.optionalString('storage');
   const out = args.optionalString('out');
   if (out) checkOutDir(out, args.boolean('overwrite'));
-  const period = args.number('seasonal-period');
-  const lag = args.number('difference');
-  const scalerName = args.string('scaler') as ScalerName;
-  const validationSplit = args.number('validation-split');
   if (validationSplit <= 0) throw new Error('tune scores trials on validation data: --validation-split must be above 0');
 
-  const series = loadSeries(args.string('csv'), args.string('column'), args.optionalString('date-column'), note);
+  const series = loadDataSeries(args, note);
   const levels = series.values;
   const n = levels.length;
   const testStart = testStartOf(n, args.number('test-fraction'));
-  const transform = new SeriesTransform(preprocessingSteps(lag, scalerName)).fit(levels.slice(0, testStart));
+  const transform = new SeriesTransform(preprocessingSteps(lag, scaler)).fit(levels.slice(0, testStart));
   const offset = transform.offset;
   const z = transform.transform(levels);
   // Model value z[j] belongs to level j + offset. Targets z[j], j <= lastTarget, are the tuning data;
@@ -175,7 +159,7 @@ export async function run(args: ParsedArgs): Promise<number> {
       const scored = compareWithBaselines(levels, testStart, predicted, period, 'LSTM (best trial)');
       console.log(`\nBest model, one-step-ahead on the held-out ${n - testStart} values (${rangeLabel(series, testStart, n)}):`);
       console.log(metricsTable(scored));
-      metrics = { heldOut: { from: labelAt(series, testStart), values: n - testStart }, seasonalPeriod: period, models: metricsJson(scored) };
+      metrics = heldOutMetrics(series, testStart, period, scored);
     }
     const report = args.optionalString('report');
     if (report) {

@@ -3,45 +3,25 @@
  * within a stated factor of the teacher's; the report's figures are consistent.
  */
 import { describe, expect, it } from 'vitest';
-import { initializers, layers, metrics, optimizers, sequential } from '../../../lib/index.js';
+import { metrics, optimizers } from '../../../lib/index.js';
 import { distill } from '../../../lib/compression/index.js';
-import { rng } from '../../helpers/random.js';
+import { lstmModel, sineTask } from './helpers.js';
 
+/** Steps per window of the sine task (random phase and frequency per window, see helpers.ts). */
 const LOOK_BACK = 12;
-
-/** Windows of a noisy sine with random phase and frequency, and the next clean value. */
-function sineTask(n: number, seed: number) {
-  const r = rng(seed);
-  const x = new Float32Array(n * LOOK_BACK);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const phase = r() * 2 * Math.PI;
-    const w = 0.2 + 0.4 * r();
-    for (let t = 0; t < LOOK_BACK; t++) x[i * LOOK_BACK + t] = Math.sin(phase + w * t) + 0.05 * (r() - 0.5);
-    y[i] = Math.sin(phase + w * LOOK_BACK);
-  }
-  return { x: { data: x, shape: [n, LOOK_BACK, 1] }, y: { data: y, shape: [n, 1] } };
-}
-
-function lstmModel(units: number, seed: number) {
-  return sequential([
-    layers.lstm({ units, inputShape: [LOOK_BACK, 1], kernelInitializer: initializers.glorotUniform({ seed }), recurrentInitializer: initializers.orthogonal({ seed: seed + 1 }) }),
-    layers.dense({ units: 1, kernelInitializer: initializers.glorotUniform({ seed: seed + 2 }) }),
-  ]);
-}
 
 /** The stated factor: the distilled student's validation RMSE is at most this times the teacher's. */
 const FACTOR = 1.5;
 
 describe('distill through the engine', () => {
   it(`trains a student with < 1/4 of the parameters whose RMSE on a sine task is within ${FACTOR}x the teacher's`, async () => {
-    const train = sineTask(768, 1);
-    const val = sineTask(256, 2);
-    const teacher = lstmModel(32, 10);
+    const train = sineTask(768, 1, LOOK_BACK, 'random');
+    const val = sineTask(256, 2, LOOK_BACK, 'random');
+    const teacher = lstmModel(32, LOOK_BACK, 10);
     teacher.compile({ optimizer: optimizers.adam({ learningRate: 5e-3 }), loss: 'mse' });
     await teacher.fit(train.x, train.y, { epochs: 30, batchSize: 32, verbose: 0, seed: 1 });
 
-    const student = lstmModel(12, 20);
+    const student = lstmModel(12, LOOK_BACK, 20);
     const { history, report } = await distill({
       teacher,
       student,

@@ -4,30 +4,16 @@
  * stripPruning lets training move pruned weights again.
  */
 import { describe, expect, it } from 'vitest';
-import { callbacks, initializers, layers, optimizers, sequential, type Tensor } from '../../../lib/index.js';
+import { callbacks, optimizers, type Tensor } from '../../../lib/index.js';
 import { prune, pruneCallback, pruningSchedule, stripPruning } from '../../../lib/compression/index.js';
-import { rng } from '../../helpers/random.js';
+import { lstmModel, sineTask } from './helpers.js';
 
+/** The sine task: windows of LOOK_BACK steps at angular frequency FREQUENCY (see helpers.ts). */
 const LOOK_BACK = 8;
-
-/** Windows of a noisy sine and the next value. */
-function sineTask(n: number, seed: number) {
-  const r = rng(seed);
-  const x = new Float32Array(n * LOOK_BACK);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const phase = r() * 2 * Math.PI;
-    for (let t = 0; t < LOOK_BACK; t++) x[i * LOOK_BACK + t] = Math.sin(phase + 0.4 * t) + 0.05 * (r() - 0.5);
-    y[i] = Math.sin(phase + 0.4 * LOOK_BACK);
-  }
-  return { x: { data: x, shape: [n, LOOK_BACK, 1] }, y: { data: y, shape: [n, 1] } };
-}
+const FREQUENCY = 0.4;
 
 function smallModel(seed: number) {
-  const model = sequential([
-    layers.lstm({ units: 12, inputShape: [LOOK_BACK, 1], kernelInitializer: initializers.glorotUniform({ seed }), recurrentInitializer: initializers.orthogonal({ seed: seed + 1 }) }),
-    layers.dense({ units: 1, kernelInitializer: initializers.glorotUniform({ seed: seed + 2 }) }),
-  ]);
+  const model = lstmModel(12, LOOK_BACK, seed);
   model.compile({ optimizer: optimizers.adam({ learningRate: 1e-2 }), loss: 'mse' });
   return model;
 }
@@ -36,7 +22,7 @@ const zeroIndices = (w: Tensor) => Array.from(w.data).flatMap((v, i) => (v === 0
 
 describe('prune through the engine', () => {
   it('keeps masked entries exactly zero through fine-tuning and setWeights, at the target sparsity', async () => {
-    const { x, y } = sineTask(256, 1);
+    const { x, y } = sineTask(256, 1, LOOK_BACK, FREQUENCY);
     const model = smallModel(3);
     await model.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0, seed: 1 });
     const report = prune(model, { sparsity: 0.5 });
@@ -85,7 +71,7 @@ describe('prune through the engine', () => {
   });
 
   it('the callback reaches the final sparsity on schedule and holds it while fine-tuning', async () => {
-    const { x, y } = sineTask(128, 2);
+    const { x, y } = sineTask(128, 2, LOOK_BACK, FREQUENCY);
     const model = smallModel(7);
     const schedule = pruningSchedule.polynomialDecay({ initialSparsity: 0.1, finalSparsity: 0.6, beginStep: 1, endStep: 4 });
     const cb = pruneCallback({ schedule });

@@ -5,25 +5,23 @@
  * Python reader (json + struct only) reads, and the clear errors of broken saves.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layers, ModelFileError, sequential, Sequential } from '../../../lib/index.js';
+import { layers, sequential, Sequential } from '../../../lib/index.js';
 import { loadModel } from '../../../lib/io/index.js';
 import { encodeSafetensors, readSafetensors } from '../../../lib/io/safetensors.js';
 import { QuantizedModel } from '../../../lib/models/quantized-model.js';
 import { quantize } from '../../../lib/quantization/index.js';
 import { randomTensor } from '../numerics/helpers.js';
+import { brokenCopy, editModelJson, loadError, scratchDir } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const python = spawnSync('python3', ['--version']).status === 0;
 if (!python) console.warn('quantized-save-load.test.ts: the Python reader test is skipped because python3 is not on PATH');
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'quantized-io-'));
-let counter = 0;
-const fresh = (name: string) => path.join(root, `${name}-${counter++}`);
+const { fresh } = scratchDir('quantized-io-');
 
 const x = randomTensor([40, 6, 5], 1); // >= 4 input features: every matrix is int8
 let float: Sequential;
@@ -46,14 +44,7 @@ beforeAll(async () => {
 afterAll(() => {
   float.dispose();
   q.dispose();
-  rmSync(root, { recursive: true, force: true });
 });
-
-async function loadError(dir: string): Promise<ModelFileError> {
-  const err = await loadModel(dir).then((m) => m.dispose(), (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelFileError);
-  return err as ModelFileError;
-}
 
 const NAMES = ['lstm/kernel', 'lstm/recurrent_kernel', 'lstm/bias', 'lstm_1/kernel', 'lstm_1/recurrent_kernel', 'lstm_1/bias', 'dense/kernel', 'dense/bias'];
 
@@ -98,7 +89,7 @@ describe('quantized save -> load', () => {
   });
 
   it.skipIf(!python)('writes a weights file that Python (json + struct only) reads, in Keras\'s layout', () => {
-    const out = JSON.parse(execFileSync('python3', [path.join(here, 'fixtures/read_safetensors_i8.py'), path.join(saved, 'weights.safetensors')], { encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync('python3', [path.join(here, 'fixtures/read_safetensors.py'), path.join(saved, 'weights.safetensors')], { encoding: 'utf8' }));
     expect(out.aligned).toBe(true);
     expect(out.metadata).toMatchObject({ format: 'torch-lstm', quantization: 'int8-dynamic' });
     const byName = new Map((out.tensors as { name: string; dtype: string; shape: number[]; values: number[] }[]).map((t) => [t.name, t]));
@@ -125,31 +116,20 @@ describe('quantized save -> load', () => {
   });
 
   describe('broken saves are clear errors', () => {
-    const copy = (edit: (dir: string) => void): string => {
-      const dir = fresh('bad');
-      cpSync(saved, dir, { recursive: true });
-      edit(dir);
-      return dir;
-    };
-    const editJson = (dir: string, edit: (json: Record<string, unknown>) => void) => {
-      const file = path.join(dir, 'model.json');
-      const json = JSON.parse(readFileSync(file, 'utf8'));
-      edit(json);
-      writeFileSync(file, JSON.stringify(json));
-    };
+    const copy = (edit: (dir: string) => void): string => brokenCopy(saved, fresh('bad'), edit);
 
     it('truncated or foreign weights, an unknown mode, files of two saves, a missing scales tensor', async () => {
       const truncated = copy((d) => truncateSync(path.join(d, 'weights.safetensors'), statSync(path.join(d, 'weights.safetensors')).size - 9));
       expect((await loadError(truncated)).message).toMatch(/weights\.safetensors: truncated: tensor ".*" ends at byte \d+ of the data but the file holds only \d+ bytes/);
       const png = copy((d) => writeFileSync(path.join(d, 'weights.safetensors'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')));
       expect((await loadError(png)).message).toMatch(/weights\.safetensors: not a safetensors file/);
-      const mode = copy((d) => editJson(d, (j) => (j.quantization = { mode: 'int4-static', engine: 'onednn' })));
+      const mode = copy((d) => editModelJson(d, (j) => (j.quantization = { mode: 'int4-static', engine: 'onednn' })));
       expect((await loadError(mode)).message).toMatch(/model\.json: has quantization mode "int4-static", which this torch-lstm does not know .* upgrade torch-lstm/);
       const floatFile = fresh('float');
       await float.save(floatFile);
       const swapped = copy((d) => cpSync(path.join(floatFile, 'weights.safetensors'), path.join(d, 'weights.safetensors')));
       expect((await loadError(swapped)).message).toMatch(/weights\.safetensors: has the int8 tensor|its files come from different saves/);
-      const mixed = copy((d) => editJson(d, (j) => (j.save_id = 'x')));
+      const mixed = copy((d) => editModelJson(d, (j) => (j.save_id = 'x')));
       expect((await loadError(mixed)).message).toMatch(/its files come from different saves/);
       const { tensors, metadata } = await readSafetensors(path.join(saved, 'weights.safetensors'));
       const noScales = copy((d) => writeFileSync(path.join(d, 'weights.safetensors'), Buffer.concat(encodeSafetensors(tensors.filter((t) => t.name !== 'lstm_1/kernel.scales'), metadata))));

@@ -2,18 +2,15 @@
  * model.save -> loadModel through the real engine: identical predictions, the files' contents,
  * weights-only files, and a clear ModelFileError for every broken or foreign save.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { layers, loadModel, ModelFileError, sequential, Sequential, versions } from '../../../lib/index.js';
+import { describe, expect, it } from 'vitest';
+import { layers, loadModel, sequential, Sequential, versions } from '../../../lib/index.js';
 import { readSafetensors } from '../../../lib/io/safetensors.js';
 import { randomTensor } from '../numerics/helpers.js';
+import { brokenCopy, editModelJson, loadError, scratchDir } from './helpers.js';
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'save-load-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-const fresh = (name: string) => path.join(root, `${name}-${counter++}`);
+const { root, fresh } = scratchDir('save-load-');
 
 function buildModel(units = 6): Sequential {
   const model = sequential([
@@ -33,12 +30,6 @@ async function trainedModel(): Promise<Sequential> {
   const model = buildModel();
   await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, seed: 3 });
   return model;
-}
-
-async function loadError(dir: string): Promise<ModelFileError> {
-  const err = await loadModel(dir).then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(ModelFileError);
-  return err as ModelFileError;
 }
 
 describe('save -> load', () => {
@@ -156,16 +147,7 @@ describe('loadModel errors name the file and the problem', () => {
       m.dispose();
       return dir;
     })();
-    const dir = fresh('bad');
-    cpSync(good, dir, { recursive: true });
-    edit(dir);
-    return dir;
-  };
-  const editJson = (dir: string, edit: (json: Record<string, unknown>) => void) => {
-    const file = path.join(dir, 'model.json');
-    const json = JSON.parse(readFileSync(file, 'utf8'));
-    edit(json);
-    writeFileSync(file, JSON.stringify(json));
+    return brokenCopy(good, fresh('bad'), edit);
   };
 
   it('a missing directory, a file, a directory without model.json', async () => {
@@ -183,13 +165,13 @@ describe('loadModel errors name the file and the problem', () => {
     expect((await loadError(garbled)).message).toMatch(/model\.json: is not valid JSON \(.*\); the file is damaged or truncated/);
     const keras = await copy((d) => writeFileSync(path.join(d, 'model.json'), JSON.stringify({ class_name: 'Sequential', config: {} })));
     expect((await loadError(keras)).message).toMatch(/is not a torch-lstm model file \(its "format" is undefined, not "torch-lstm"\); a Keras config\?/);
-    const newer = await copy((d) => editJson(d, (j) => Object.assign(j, { format_version: 2, torch_lstm_version: '9.0.0' })));
+    const newer = await copy((d) => editModelJson(d, (j) => Object.assign(j, { format_version: 2, torch_lstm_version: '9.0.0' })));
     expect((await loadError(newer)).message).toMatch(/model\.json: was saved by a newer torch-lstm \("9\.0\.0", format_version 2\); .* upgrade torch-lstm/);
-    const badVersion = await copy((d) => editJson(d, (j) => Object.assign(j, { format_version: 'one' })));
+    const badVersion = await copy((d) => editModelJson(d, (j) => Object.assign(j, { format_version: 'one' })));
     expect((await loadError(badVersion)).message).toMatch(/invalid format_version "one"/);
-    const badConfig = await copy((d) => editJson(d, (j) => ((j.model_config as { config: { layers: unknown[] } }).config.layers[1] = { class_name: 'GRU', config: {} })));
+    const badConfig = await copy((d) => editModelJson(d, (j) => ((j.model_config as { config: { layers: unknown[] } }).config.layers[1] = { class_name: 'GRU', config: {} })));
     expect((await loadError(badConfig)).message).toMatch(/model\.json: its model_config cannot be read: layers\[0\]\.class_name is "GRU"/);
-    const escape = await copy((d) => editJson(d, (j) => ((j.weights as { file: string }).file = '../../etc/passwd')));
+    const escape = await copy((d) => editModelJson(d, (j) => ((j.weights as { file: string }).file = '../../etc/passwd')));
     expect((await loadError(escape)).message).toMatch(/invalid "weights.file" "..\/..\/etc\/passwd"/);
   });
 
@@ -210,9 +192,9 @@ describe('loadModel errors name the file and the problem', () => {
     await other.save(otherDir);
     const missing = await copy((d) => cpSync(path.join(otherDir, 'weights.safetensors'), path.join(d, 'weights.safetensors')));
     expect((await loadError(missing)).message).toMatch(/weights\.safetensors: has no tensor "lstm_1\/kernel" \(needed by the model's layers\[2\] \(lstm_1\)/);
-    const shaped = await copy((d) => editJson(d, (j) => ((j.model_config as { config: { layers: { config: { units: number } }[] } }).config.layers[4]!.config.units = 3)));
+    const shaped = await copy((d) => editModelJson(d, (j) => ((j.model_config as { config: { layers: { config: { units: number } }[] } }).config.layers[4]!.config.units = 3)));
     expect((await loadError(shaped)).message).toMatch(/weights\.safetensors: tensor "dense\/kernel" has shape \[4, 2\] but the model's layers\[3\] \(dense\) expects \[4, 3\]/);
-    const mixed = await copy((d) => editJson(d, (j) => (j.save_id = 'another')));
+    const mixed = await copy((d) => editModelJson(d, (j) => (j.save_id = 'another')));
     expect((await loadError(mixed)).message).toMatch(/its files come from different saves/);
     other.dispose();
     expect(existsSync(good)).toBe(true);
