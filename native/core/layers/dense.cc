@@ -3,6 +3,7 @@
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
+#include "../scalar_activations.h"
 
 namespace tl {
 
@@ -22,6 +23,31 @@ std::vector<at::Tensor> Dense::Forward(const at::Tensor& x, const ForwardContext
   }
   at::Tensor y = spec_.use_bias ? at::matmul(x, kernel_) + bias_ : at::matmul(x, kernel_);
   return {GetActivation(spec_.activation)(y)};
+}
+
+bool Dense::ForwardLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
+  const ScalarActivation act = GetScalarActivation(spec_.activation);
+  if (!act || !kernel_.is_contiguous() || input.dim() < 2 || input.size(-1) != input_shape_.back()) return false;
+  const at::Tensor x = input.contiguous();
+  const int64_t in = x.size(-1), units = spec_.units, rows = x.numel() / in;
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = units;
+  at::Tensor y = at::empty(shape, at::kFloat);
+  const float* kernel = kernel_.data_ptr<float>();
+  const float* bias = spec_.use_bias ? bias_.data_ptr<float>() : nullptr;
+  for (int64_t r = 0; r < rows; ++r) {
+    float* yr = y.data_ptr<float>() + r * units;
+    const float* xr = x.data_ptr<float>() + r * in;
+    if (bias) {
+      std::copy(bias, bias + units, yr);
+    } else {
+      std::fill(yr, yr + units, 0.0f);
+    }
+    for (int64_t i = 0; i < in; ++i) Axpy(units, xr[i], kernel + i * units, yr);
+    for (int64_t j = 0; j < units; ++j) yr[j] = act(yr[j]);
+  }
+  *out = {y};
+  return true;
 }
 
 std::vector<at::Tensor> Dense::Weights() const {

@@ -10,6 +10,7 @@ class Dense : public Layer {
   Dense(const DenseSpec& spec, const Shape& input_shape);
 
   std::vector<at::Tensor> Forward(const at::Tensor& x, const ForwardContext& ctx) override;
+  bool ForwardLean(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
   std::vector<at::Tensor> Weights() const override;
   Shape OutputShape() const override;
   LayerInfo Describe() const override;

@@ -3,6 +3,7 @@
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
+#include "../scalar_activations.h"
 #include "lstm_loop.h"
 
 namespace tl {
@@ -106,6 +107,49 @@ std::vector<at::Tensor> Lstm::ForwardLoop(const at::Tensor& x, const at::Tensor&
                        return at::addmm(step, recurrent_mask.defined() ? h * recurrent_mask : h, recurrent_kernel_);
                      },
                      x.options());
+}
+
+bool Lstm::ForwardLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
+  const ScalarActivation act = GetScalarActivation(spec_.activation);
+  const ScalarActivation ract = GetScalarActivation(spec_.recurrent_activation);
+  if (!act || !ract || !kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous()) return false;
+  if (input.dim() != 3 || input.size(2) != input_shape_[1]) return false;  // Forward reports the error
+  const at::Tensor x = input.contiguous();
+  const int64_t batch = x.size(0), steps = x.size(1), features = x.size(2), units = spec_.units, width = 4 * units;
+  const float* kernel = kernel_.data_ptr<float>();
+  const float* recurrent = recurrent_kernel_.data_ptr<float>();
+  const float* bias = spec_.use_bias ? bias_.data_ptr<float>() : nullptr;
+  at::Tensor sequence = spec_.return_sequences ? at::empty({batch, steps, units}, at::kFloat) : at::Tensor();
+  at::Tensor h_last = at::empty({batch, units}, at::kFloat), c_last = at::empty({batch, units}, at::kFloat);
+  std::vector<float> z(width), h(units), c(units);
+  for (int64_t b = 0; b < batch; ++b) {
+    std::fill(h.begin(), h.end(), 0.0f);
+    std::fill(c.begin(), c.end(), 0.0f);
+    for (int64_t s = 0; s < steps; ++s) {
+      const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
+      const float* xt = x.data_ptr<float>() + (b * steps + t) * features;
+      if (bias) {
+        std::copy(bias, bias + width, z.begin());
+      } else {
+        std::fill(z.begin(), z.end(), 0.0f);
+      }
+      for (int64_t i = 0; i < features; ++i) Axpy(width, xt[i], kernel + i * width, z.data());
+      for (int64_t k = 0; k < units; ++k) Axpy(width, h[k], recurrent + k * width, z.data());
+      for (int64_t j = 0; j < units; ++j) {
+        c[j] = ract(z[units + j]) * c[j] + ract(z[j]) * act(z[2 * units + j]);
+        h[j] = ract(z[3 * units + j]) * act(c[j]);
+      }
+      if (sequence.defined()) std::copy(h.begin(), h.end(), sequence.data_ptr<float>() + (b * steps + s) * units);
+    }
+    std::copy(h.begin(), h.end(), h_last.data_ptr<float>() + b * units);
+    std::copy(c.begin(), c.end(), c_last.data_ptr<float>() + b * units);
+  }
+  *out = {spec_.return_sequences ? sequence : h_last};
+  if (spec_.return_state) {
+    out->push_back(h_last);
+    out->push_back(c_last);
+  }
+  return true;
 }
 
 std::vector<at::Tensor> Lstm::Weights() const {

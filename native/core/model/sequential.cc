@@ -2,6 +2,8 @@
 
 #include "sequential.h"
 
+#include <c10/core/GradMode.h>
+
 #include "../errors.h"
 #include "../layers/factory.h"
 
@@ -34,7 +36,13 @@ Sequential::Sequential(const ModelSpec& spec) : input_shape_(spec.input_shape) {
 std::vector<at::Tensor> Sequential::Forward(const at::Tensor& x, const ForwardContext& ctx) const {
   CheckInput(x);
   std::vector<at::Tensor> out = {x};
-  for (const auto& layer : layers_) out = layer->Forward(out[0], ctx);
+  const bool lean = !ctx.training && !c10::GradMode::is_enabled() && x.size(0) <= kLeanMaxBatch &&
+                    x.scalar_type() == at::kFloat && x.device().is_cpu();
+  for (const auto& layer : layers_) {
+    std::vector<at::Tensor> next;
+    if (!(lean && layer->ForwardLean(out[0], &next))) next = layer->Forward(out[0], ctx);
+    out = std::move(next);
+  }
   return out;
 }
 
