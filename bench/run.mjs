@@ -15,6 +15,8 @@
 //   --threads A,B ATen and BLAS threads for torch-lstm AND raw-libtorch (default: torch-lstm's
 //                 defaults, which raw-libtorch then copies, with the same OMP_WAIT_POLICY)
 //   --seed N      data and initialisation seed (default 42)
+//   --threads-sweep  torch-lstm only, under 5 thread settings (bench/lib/sweep.mjs), each in a
+//                 fresh child; writes bench/results/<date>-<host>-threads[-quick][-partial].json
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -25,12 +27,13 @@ import { writeData } from './lib/data.mjs';
 import { buildRows, compactTable, fmt, markdownTable, summarize } from './lib/report.mjs';
 import { SYSTEMS, WORKLOADS, plan } from './lib/workloads.mjs';
 import { W4_PEER_SKIP, measureW4, w4Table } from './lib/serve.mjs';
+import { SWEEP_SETTINGS, runThreadSweep } from './lib/sweep.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
 
 function parseArgs(argv) {
-  const o = { quick: false, only: Object.keys(WORKLOADS), systems: SYSTEMS, threads: undefined, seed: 42 };
+  const o = { quick: false, only: Object.keys(WORKLOADS), systems: SYSTEMS, threads: undefined, seed: 42, threadsSweep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -38,6 +41,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--quick') o.quick = true;
+    else if (a === '--threads-sweep') o.threadsSweep = true;
     else if (a === '--only') {
       const names = Object.keys(WORKLOADS);
       o.only = value().split(',').flatMap((w) => {
@@ -98,6 +102,37 @@ if (!existsSync(path.join(root, 'dist', 'index.js'))) {
 }
 const probe = opts.systems.includes('torch-lstm') || opts.systems.includes('raw-libtorch') ? probeTorchLstm(root) : { error: 'not run' };
 if (probe.error) log(`torch-lstm does not load: ${probe.error}`);
+if (opts.threadsSweep) {
+  if (probe.error) {
+    log(`torch-lstm does not load: ${probe.error}`);
+    process.exit(1);
+  }
+  const sweepLoads = opts.only.filter((w) => !WORKLOADS[w].skip && !WORKLOADS[w].serve);
+  const dir = writeData(path.join(os.tmpdir(), `torch-lstm-bench-${process.pid}`), opts.seed);
+  const { runs, table } = await runThreadSweep({ root, workloads: sweepLoads, quick: opts.quick, dataDir: dir, seed: opts.seed, log });
+  rmSync(dir, { recursive: true, force: true });
+  const loadEnd = os.loadavg();
+  const head = [
+    `torch-lstm thread sweep, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC${opts.quick ? ' (--quick)' : ''}`,
+    `machine: ${env0.cpu}, ${env0.cores} cores (${env0.cpuFlags.join(' ')}), ${env0.memGb} GB; host ${env0.host}; Node ${process.version}; LibTorch ${probe.versions?.torch ?? '?'}`,
+    `load average at start ${env0.loadavgStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
+    `library defaults seen by the probe: ${JSON.stringify(probe.threads)} env ${JSON.stringify(probe.env)}`,
+    'each cell: median (ratio to the best setting of that row: 1.00x = best, 1.25x = 25% slower); "> limit" = killed at its time cap',
+  ];
+  process.stdout.write(`\n${head.join('\n')}\n\n${table}\n`);
+  const stamp = started.toISOString().slice(0, 10);
+  const partial = sweepLoads.length < Object.values(WORKLOADS).filter((w) => !w.skip && !w.serve).length;
+  const out = path.join(root, 'bench', 'results', `${stamp}-${env0.host}-threads${opts.quick ? '-quick' : ''}${partial ? '-partial' : ''}.json`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({
+    date: started.toISOString(), finished: new Date().toISOString(), args: process.argv.slice(2), quick: opts.quick, seed: opts.seed,
+    machine: { ...env0, loadavgEnd: loadEnd }, versions: probe.versions ?? null, defaults: { threads: probe.threads, env: probe.env },
+    settings: SWEEP_SETTINGS, runs, header: head, table,
+  }, null, 1)}\n`);
+  process.stdout.write(`\nraw samples: ${path.relative(root, out)}\n`);
+  process.exit(0);
+}
+
 // W4 alone needs no raw bench (no GEMM ceiling, no raw peer): don't build it for that.
 const needRaw = opts.only.some((w) => !WORKLOADS[w].skip && !WORKLOADS[w].serve);
 const raw = opts.systems.includes('raw-libtorch') && needRaw ? ensureRawBench(root, log) : { error: needRaw ? 'not selected' : 'not needed' };

@@ -18,7 +18,7 @@ await runWorker('torch-lstm', async (job) => {
           OMP_WAIT_POLICY: process.env.OMP_WAIT_POLICY ?? null,
           OPENBLAS_NUM_THREADS: process.env.OPENBLAS_NUM_THREADS ?? null,
           OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? null,
-          chosen: job.threads ? 'set by bench (--threads)' : 'library default',
+          chosen: job.threads ? 'set by bench (--threads or --threads-sweep)' : 'library default',
         },
       };
     },
