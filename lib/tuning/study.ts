@@ -89,6 +89,23 @@ function prunerFrom(value: unknown): Pruner {
 }
 
 /** A study: run trials with {@link optimize}, read them with {@link trials} and {@link bestTrial}. */
+/** A trial record with nothing recorded yet. */
+function emptyTrial(number: number, state: FrozenTrial['state'], systemAttrs: FrozenTrial['systemAttrs']): FrozenTrial {
+  return {
+    number,
+    state,
+    params: {},
+    distributions: {},
+    value: null,
+    intermediateValues: {},
+    datetimeStart: null,
+    datetimeComplete: null,
+    durationMs: null,
+    userAttrs: {},
+    systemAttrs,
+  };
+}
+
 export class Study {
   readonly direction: 'minimize' | 'maximize';
   readonly seed: number;
@@ -178,19 +195,7 @@ export class Study {
       const ok = v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
       if (!ok) throw typeError('a string, finite number, boolean or null', `study.enqueueTrial.params.${k}`, v);
     }
-    this.#trials.push({
-      number: this.#trials.length,
-      state: 'WAITING',
-      params: {},
-      distributions: {},
-      value: null,
-      intermediateValues: {},
-      datetimeStart: null,
-      datetimeComplete: null,
-      durationMs: null,
-      userAttrs: {},
-      systemAttrs: { [FIXED_PARAMS]: { ...params } },
-    });
+    this.#trials.push(emptyTrial(this.#trials.length, 'WAITING', { [FIXED_PARAMS]: { ...params } }));
     if (this.storage) writeStudyFileSync(this.storage, this.toJSON());
   }
 
@@ -242,19 +247,7 @@ export class Study {
   async #startTrial(): Promise<FrozenTrial> {
     let record = this.#trials.find((t) => t.state === 'WAITING');
     if (!record) {
-      record = {
-        number: this.#trials.length,
-        state: 'RUNNING',
-        params: {},
-        distributions: {},
-        value: null,
-        intermediateValues: {},
-        datetimeStart: null,
-        datetimeComplete: null,
-        durationMs: null,
-        userAttrs: {},
-        systemAttrs: {},
-      };
+      record = emptyTrial(this.#trials.length, 'RUNNING', {});
       this.#trials.push(record);
     }
     record.state = 'RUNNING';
