@@ -67,10 +67,10 @@ Napi::Promise Queue(Napi::Env env, typename PromiseWorker<Result>::Compute compu
 
 }  // namespace
 
-Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, int64_t batch_size,
-                           bool training, std::optional<uint64_t> seed) {
+Napi::Promise StartPredict(Napi::Env env, std::shared_ptr<Model> model, std::vector<at::Tensor> xs,
+                           int64_t batch_size, bool training, std::optional<uint64_t> seed) {
   return Queue<std::vector<at::Tensor>>(
-      env, [model, x, batch_size, training, seed] { return Predict(*model, x, batch_size, training, seed); },
+      env, [model, xs, batch_size, training, seed] { return Predict(*model, xs, batch_size, training, seed); },
       [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
 }
 
@@ -81,17 +81,16 @@ Napi::Promise StartQuantizedPredict(Napi::Env env, std::shared_ptr<QuantizedSequ
       [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
 }
 
-Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
-                            int64_t batch_size) {
+Napi::Promise StartEvaluate(Napi::Env env, std::shared_ptr<Model> model, Dataset data, int64_t batch_size) {
   return Queue<Logs>(
-      env, [model, x, y, batch_size] { return Evaluate(*model, x, y, batch_size); },
+      env, [model, data, batch_size] { return Evaluate(*model, data, batch_size); },
       [](Napi::Env e, const Logs& r) -> Napi::Value { return FromLogs(e, r); });
 }
 
-Napi::Promise StartGradients(Napi::Env env, std::shared_ptr<Model> model, at::Tensor x, at::Tensor y,
-                             bool training, std::optional<uint64_t> seed) {
+Napi::Promise StartGradients(Napi::Env env, std::shared_ptr<Model> model, Dataset data, bool training,
+                             std::optional<uint64_t> seed) {
   return Queue<std::vector<at::Tensor>>(
-      env, [model, x, y, training, seed] { return Gradients(*model, x, y, training, seed); },
+      env, [model, data, training, seed] { return Gradients(*model, data, training, seed); },
       [](Napi::Env e, const std::vector<at::Tensor>& r) -> Napi::Value { return FromTensorList(e, r); });
 }
 

@@ -53,67 +53,40 @@ class Reader {
   std::string path_;
 };
 
-InitializerSpec ToInitializer(const Reader& r) {
-  InitializerSpec s;
-  s.class_name = r.String("class_name");
-  Reader c = r.Child("config");
-  if (c.Has("gain")) s.gain = c.Number("gain");
-  if (c.Has("value")) s.value = c.Number("value");
-  if (c.Has("minval")) s.minval = c.Number("minval");
-  if (c.Has("maxval")) s.maxval = c.Number("maxval");
-  if (c.Has("mean")) s.mean = c.Number("mean");
-  if (c.Has("stddev")) s.stddev = c.Number("stddev");
-  if (auto seed = c.OptionalNumber("seed")) s.seed = static_cast<uint64_t>(*seed);
-  return s;
+// A JS value as a config Value (functions and other non-JSON values are errors).
+Value ToValue(const Napi::Value& v, const std::string& path, int depth = 0) {
+  if (depth > 64) throw SpecError("Nesting too deep at " + path);
+  if (v.IsNull() || v.IsUndefined()) return Value();
+  if (v.IsBoolean()) return Value(v.As<Napi::Boolean>().Value());
+  if (v.IsNumber()) return Value(v.As<Napi::Number>().DoubleValue());
+  if (v.IsString()) return Value(v.As<Napi::String>().Utf8Value());
+  if (v.IsArray()) {
+    Napi::Array arr = v.As<Napi::Array>();
+    Value::Array out;
+    for (uint32_t i = 0; i < arr.Length(); ++i) out.push_back(ToValue(arr.Get(i), path + "[" + std::to_string(i) + "]", depth + 1));
+    return Value(std::move(out));
+  }
+  if (v.IsObject() && !v.IsFunction()) {
+    Napi::Object obj = v.As<Napi::Object>();
+    Napi::Array keys = obj.GetPropertyNames();
+    Value::Object out;
+    for (uint32_t i = 0; i < keys.Length(); ++i) {
+      const std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
+      out.emplace_back(key, ToValue(obj.Get(key), path + "." + key, depth + 1));
+    }
+    return Value(std::move(out));
+  }
+  throw SpecError("Expected JSON data at " + path);
 }
 
-LayerSpec ToLayerSpec(const Reader& r) {
-  const std::string cls = r.String("class_name");
-  Reader c = r.Child("config");
-  if (cls == "LSTM") {
-    LstmSpec s;
-    s.name = c.String("name");
-    s.units = c.Int("units");
-    s.activation = c.String("activation");
-    s.recurrent_activation = c.String("recurrent_activation");
-    s.use_bias = c.Bool("use_bias");
-    s.kernel_initializer = ToInitializer(c.Child("kernel_initializer"));
-    s.recurrent_initializer = ToInitializer(c.Child("recurrent_initializer"));
-    s.bias_initializer = ToInitializer(c.Child("bias_initializer"));
-    s.unit_forget_bias = c.Bool("unit_forget_bias");
-    s.dropout = c.Number("dropout");
-    s.recurrent_dropout = c.Number("recurrent_dropout");
-    s.return_sequences = c.Bool("return_sequences");
-    s.return_state = c.Bool("return_state");
-    s.go_backwards = c.Bool("go_backwards");
-    if (c.Has("stateful") && c.Bool("stateful")) throw SpecError("stateful LSTMs are not supported yet");
-    Napi::Value use = c.Get("use_cudnn");
-    if (use.IsBoolean()) {
-      s.use_cudnn = use.As<Napi::Boolean>().Value() ? UseFused::kAlways : UseFused::kNever;
-    } else if (use.IsString() && use.As<Napi::String>().Utf8Value() == "auto") {
-      s.use_cudnn = UseFused::kAuto;
-    } else {
-      throw SpecError("Expected 'auto', true or false at " + c.Path("use_cudnn"));
-    }
-    return s;
-  }
-  if (cls == "Dense") {
-    DenseSpec s;
-    s.name = c.String("name");
-    s.units = c.Int("units");
-    s.activation = c.String("activation");
-    s.use_bias = c.Bool("use_bias");
-    s.kernel_initializer = ToInitializer(c.Child("kernel_initializer"));
-    s.bias_initializer = ToInitializer(c.Child("bias_initializer"));
-    return s;
-  }
-  if (cls == "Dropout") {
-    DropoutSpec s;
-    s.name = c.String("name");
-    s.rate = c.Number("rate");
-    return s;
-  }
-  throw SpecError("Unsupported layer class '" + cls + "'");
+TensorRef ToTensorRef(const Napi::Value& value, size_t num_inputs, const std::string& path) {
+  if (!value.IsArray() || value.As<Napi::Array>().Length() != 2) throw SpecError("Expected [source, index] at " + path);
+  Napi::Array pair = value.As<Napi::Array>();
+  const int64_t source = pair.Get(0u).As<Napi::Number>().Int64Value();
+  const int64_t index = pair.Get(1u).As<Napi::Number>().Int64Value();
+  if (source < 0) throw SpecError("Negative source at " + path);
+  if (source < static_cast<int64_t>(num_inputs)) return TensorRef{-1, source};
+  return TensorRef{source - static_cast<int64_t>(num_inputs), index};
 }
 
 Shape ToShape(const Napi::Value& value, const std::string& path) {
@@ -130,25 +103,52 @@ Shape ToShape(const Napi::Value& value, const std::string& path) {
 }  // namespace
 
 ModelSpec ToModelSpec(const Napi::Value& value) {
-  Reader root(value, "spec");
-  if (root.String("class_name") != "Sequential") throw SpecError("Only Sequential models are supported");
-  Reader config = root.Child("config");
+  Reader root(value, "graph");
   ModelSpec spec;
-  spec.name = config.String("name");
-  Napi::Value layers = config.Get("layers");
-  if (!layers.IsArray()) throw SpecError("Expected an array at spec.config.layers");
-  Napi::Array arr = layers.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Reader layer(arr.Get(i), "spec.config.layers[" + std::to_string(i) + "]");
-    if (layer.String("class_name") == "InputLayer") {
-      Shape batch_shape = ToShape(layer.Child("config").Get("batch_shape"), "batch_shape");
-      if (batch_shape.size() < 2) throw SpecError("InputLayer batch_shape needs at least 2 entries");
-      spec.input_shape.assign(batch_shape.begin() + 1, batch_shape.end());
-      continue;
-    }
-    spec.layers.push_back(ToLayerSpec(layer));
+  spec.name = root.String("name");
+  Napi::Value inputs = root.Get("inputs");
+  if (!inputs.IsArray()) throw SpecError("Expected an array at graph.inputs");
+  Napi::Array in = inputs.As<Napi::Array>();
+  for (uint32_t i = 0; i < in.Length(); ++i) {
+    const std::string path = "graph.inputs[" + std::to_string(i) + "]";
+    Reader r(in.Get(i), path);
+    spec.inputs.push_back(InputSpec{r.String("name"), ToShape(r.Get("shape"), path + ".shape")});
   }
-  if (spec.input_shape.empty()) throw SpecError("The model spec has no InputLayer with a batch_shape");
+  Napi::Value layers = root.Get("layers");
+  if (!layers.IsArray()) throw SpecError("Expected an array at graph.layers");
+  Napi::Array ls = layers.As<Napi::Array>();
+  for (uint32_t i = 0; i < ls.Length(); ++i) {
+    const std::string path = "graph.layers[" + std::to_string(i) + "]";
+    Reader r(ls.Get(i), path);
+    LayerSpec layer;
+    layer.class_name = r.String("class_name");
+    layer.config = ToValue(r.Get("config"), path + ".config");
+    ConfigReader config(layer.config, path);
+    layer.name = config.String("name");
+    spec.layers.push_back(std::move(layer));
+  }
+  Napi::Value nodes = root.Get("nodes");
+  if (!nodes.IsArray()) throw SpecError("Expected an array at graph.nodes");
+  Napi::Array ns = nodes.As<Napi::Array>();
+  for (uint32_t i = 0; i < ns.Length(); ++i) {
+    const std::string path = "graph.nodes[" + std::to_string(i) + "]";
+    Reader r(ns.Get(i), path);
+    NodeSpec node;
+    node.layer = r.Int("layer");
+    Napi::Value refs = r.Get("inputs");
+    if (!refs.IsArray()) throw SpecError("Expected an array at " + path + ".inputs");
+    Napi::Array rs = refs.As<Napi::Array>();
+    for (uint32_t k = 0; k < rs.Length(); ++k) {
+      node.inputs.push_back(ToTensorRef(rs.Get(k), spec.inputs.size(), path + ".inputs[" + std::to_string(k) + "]"));
+    }
+    spec.nodes.push_back(std::move(node));
+  }
+  Napi::Value outputs = root.Get("outputs");
+  if (!outputs.IsArray()) throw SpecError("Expected an array at graph.outputs");
+  Napi::Array os = outputs.As<Napi::Array>();
+  for (uint32_t i = 0; i < os.Length(); ++i) {
+    spec.outputs.push_back(ToTensorRef(os.Get(i), spec.inputs.size(), "graph.outputs[" + std::to_string(i) + "]"));
+  }
   return spec;
 }
 
@@ -180,15 +180,45 @@ CompileSpec ToCompileSpec(const Napi::Value& value) {
   o.clipnorm = oc.OptionalNumber("clipnorm");
   o.clipvalue = oc.OptionalNumber("clipvalue");
   o.global_clipnorm = oc.OptionalNumber("global_clipnorm");
-  Reader loss = root.Child("loss");
-  spec.loss.class_name = loss.String("class_name");
-  if (spec.loss.class_name == "Huber") spec.loss.delta = loss.Child("config").Number("delta");
-  Napi::Value metrics = root.Get("metrics");
-  if (!metrics.IsArray()) throw SpecError("Expected an array at compile.metrics");
-  Napi::Array arr = metrics.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Reader m(arr.Get(i), "compile.metrics[" + std::to_string(i) + "]");
-    spec.metrics.push_back(MetricSpec{m.String("name"), m.String("class_name")});
+  const auto array = [&](const char* key) {
+    Napi::Value v = root.Get(key);
+    if (!v.IsArray()) throw SpecError(std::string("Expected an array at compile.") + key);
+    return v.As<Napi::Array>();
+  };
+  Napi::Array losses = array("losses");
+  for (uint32_t i = 0; i < losses.Length(); ++i) {
+    Reader loss(losses.Get(i), "compile.losses[" + std::to_string(i) + "]");
+    LossSpec l;
+    l.class_name = loss.String("class_name");
+    Reader c = loss.Child("config");
+    if (l.class_name == "Huber") l.delta = c.Number("delta");
+    if (c.Has("from_logits")) l.from_logits = c.Bool("from_logits");
+    if (c.Has("label_smoothing")) l.label_smoothing = c.Number("label_smoothing");
+    spec.losses.push_back(l);
+  }
+  Napi::Array weights = array("loss_weights");
+  for (uint32_t i = 0; i < weights.Length(); ++i) {
+    Napi::Value w = weights.Get(i);
+    if (!w.IsNumber()) throw SpecError("Expected a number at compile.loss_weights[" + std::to_string(i) + "]");
+    spec.loss_weights.push_back(w.As<Napi::Number>().DoubleValue());
+  }
+  Napi::Array metrics = array("metrics");
+  for (uint32_t o = 0; o < metrics.Length(); ++o) {
+    Napi::Value list = metrics.Get(o);
+    if (!list.IsArray()) throw SpecError("Expected an array at compile.metrics[" + std::to_string(o) + "]");
+    Napi::Array arr = list.As<Napi::Array>();
+    std::vector<MetricSpec> out;
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      Reader m(arr.Get(i), "compile.metrics[" + std::to_string(o) + "][" + std::to_string(i) + "]");
+      out.push_back(MetricSpec{m.String("name"), m.String("class_name")});
+    }
+    spec.metrics.push_back(std::move(out));
+  }
+  Napi::Array names = array("output_names");
+  for (uint32_t i = 0; i < names.Length(); ++i) {
+    Napi::Value n = names.Get(i);
+    if (!n.IsString()) throw SpecError("Expected a string at compile.output_names[" + std::to_string(i) + "]");
+    spec.output_names.push_back(n.As<Napi::String>().Utf8Value());
   }
   return spec;
 }
@@ -244,6 +274,17 @@ std::vector<at::Tensor> ToTensorList(const Napi::Value& value, const char* name)
     out.push_back(ToTensor(arr.Get(i), (std::string(name) + "[" + std::to_string(i) + "]").c_str()));
   }
   return out;
+}
+
+Dataset ToDataset(const Napi::Value& xs, const Napi::Value& ys, const Napi::Value& sample_weight, const std::string& what) {
+  Dataset data;
+  data.xs = ToTensorList(xs, (what + ".xs").c_str());
+  data.ys = ToTensorList(ys, (what + ".ys").c_str());
+  if (!sample_weight.IsNull() && !sample_weight.IsUndefined()) {
+    data.sample_weight = ToTensor(sample_weight, (what + ".sampleWeight").c_str());
+  }
+  if (data.xs.empty()) throw SpecError(what + ": no inputs");
+  return data;
 }
 
 Napi::Object FromTensor(Napi::Env env, const at::Tensor& tensor) {

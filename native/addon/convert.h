@@ -22,6 +22,8 @@ EpochAnswer ToEpochAnswer(const Napi::Value& value);
 /// `{data: Float32Array, shape: number[]}` -> an owned float32 tensor (copied).
 at::Tensor ToTensor(const Napi::Value& value, const char* name);
 std::vector<at::Tensor> ToTensorList(const Napi::Value& value, const char* name);
+/// Inputs (array), targets (array) and sample weights (a tensor or null) of one call.
+Dataset ToDataset(const Napi::Value& xs, const Napi::Value& ys, const Napi::Value& sample_weight, const std::string& what);
 
 /// An owned copy in a fresh Float32Array.
 Napi::Object FromTensor(Napi::Env env, const at::Tensor& tensor);

@@ -54,7 +54,7 @@ void FitJob::Run() {
       });
     };
     hooks.on_epoch = [this](const EpochReport& report) { return WaitForAnswer(report); };
-    Fit(*model_, data_.x, data_.y, data_.validation, data_.options, hooks);
+    Fit(*model_, data_.train, data_.validation, data_.options, hooks);
   } catch (...) {
     error = TaggedMessageOfCurrentException();
   }

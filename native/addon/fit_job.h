@@ -23,8 +23,8 @@ namespace tl::addon {
 class FitJob : public std::enable_shared_from_this<FitJob> {
  public:
   struct Data {
-    at::Tensor x, y;
-    std::optional<Validation> validation;
+    Dataset train;
+    std::optional<Dataset> validation;
     FitOptions options;
   };
 

@@ -40,6 +40,7 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
                          InstanceMethod<&ModelWrap::Gradients>("gradients"),
                          InstanceMethod<&ModelWrap::Fit>("fit"),
                          InstanceMethod<&ModelWrap::RequestStop>("requestStop"),
+                         InstanceMethod<&ModelWrap::ResetStates>("resetStates"),
                          InstanceMethod<&ModelWrap::Dispose>("dispose"),
                      });
 }
@@ -162,11 +163,11 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   return AsyncGuarded(env, [&]() -> Napi::Value {
     auto model = Live(env);
     CheckNotBusy(env, "predict", /*paused_ok=*/true);
-    at::Tensor x = ToTensor(info[0], "x");
+    std::vector<at::Tensor> xs = ToTensorList(info[0], "xs");
     const bool training = info.Length() > 2 && info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
     std::optional<uint64_t> seed;
     if (info.Length() > 3 && info[3].IsNumber()) seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
-    return StartPredict(env, model, x, info[1].As<Napi::Number>().Int64Value(), training, seed);
+    return StartPredict(env, model, std::move(xs), info[1].As<Napi::Number>().Int64Value(), training, seed);
   });
 }
 
@@ -176,8 +177,8 @@ Napi::Value ModelWrap::Evaluate(const Napi::CallbackInfo& info) {
     auto model = Live(env);
     CheckNotBusy(env, "evaluate", /*paused_ok=*/true);
     model->setup();  // ERR_NOT_COMPILED now rather than on the pool
-    return StartEvaluate(env, model, ToTensor(info[0], "x"), ToTensor(info[1], "y"),
-                         info[2].As<Napi::Number>().Int64Value());
+    return StartEvaluate(env, model, ToDataset(info[0], info[1], info[2], "evaluate"),
+                         info[3].As<Napi::Number>().Int64Value());
   });
 }
 
@@ -188,9 +189,9 @@ Napi::Value ModelWrap::Gradients(const Napi::CallbackInfo& info) {
     CheckNotBusy(env, "compute gradients", /*paused_ok=*/false);
     model->setup();
     std::optional<uint64_t> seed;
-    if (info.Length() > 3 && info[3].IsNumber()) seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
-    return StartGradients(env, model, ToTensor(info[0], "x"), ToTensor(info[1], "y"),
-                          info[2].As<Napi::Boolean>().Value(), seed);
+    if (info.Length() > 4 && info[4].IsNumber()) seed = static_cast<uint64_t>(info[4].As<Napi::Number>().Int64Value());
+    return StartGradients(env, model, ToDataset(info[0], info[1], info[2], "gradients"),
+                          info[3].As<Napi::Boolean>().Value(), seed);
   });
 }
 
@@ -203,17 +204,16 @@ Napi::Value ModelWrap::Fit(const Napi::CallbackInfo& info) {
     }
     model->setup();
     FitJob::Data data;
-    data.x = ToTensor(info[0], "x");
-    data.y = ToTensor(info[1], "y");
-    if (info[2].IsObject()) {
-      Napi::Object v = info[2].As<Napi::Object>();
-      data.validation = Validation{ToTensor(v.Get("x"), "validation.x"), ToTensor(v.Get("y"), "validation.y")};
+    data.train = ToDataset(info[0], info[1], info[2], "fit");
+    if (info[3].IsObject()) {
+      Napi::Object v = info[3].As<Napi::Object>();
+      data.validation = ToDataset(v.Get("xs"), v.Get("ys"), v.Get("sampleWeight"), "validation");
     }
-    data.options = ToFitOptions(info[3]);
-    if (!info[4].IsFunction() || !info[5].IsFunction()) {
+    data.options = ToFitOptions(info[4]);
+    if (!info[5].IsFunction() || !info[6].IsFunction()) {
       throw Napi::TypeError::New(env, "fit expects onBatch and onEpoch functions");
     }
-    job_ = FitJob::Start(env, model, std::move(data), info[4].As<Napi::Function>(), info[5].As<Napi::Function>());
+    job_ = FitJob::Start(env, model, std::move(data), info[5].As<Napi::Function>(), info[6].As<Napi::Function>());
     return job_->promise();
   });
 }
@@ -221,6 +221,16 @@ Napi::Value ModelWrap::Fit(const Napi::CallbackInfo& info) {
 void ModelWrap::RequestStop(const Napi::CallbackInfo& info) {
   const bool finish_epoch = info.Length() > 0 && info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
   if (job_) job_->RequestStop(finish_epoch);
+}
+
+void ModelWrap::ResetStates(const Napi::CallbackInfo& info) {
+  Guarded(info.Env(), [&] {
+    auto model = Live(info.Env());
+    CheckNotBusy(info.Env(), "reset states", /*paused_ok=*/true);
+    std::lock_guard<std::mutex> lock(model->mutex());
+    model->graph().ResetStates();
+    return 0;
+  });
 }
 
 void ModelWrap::Dispose(const Napi::CallbackInfo&) {

@@ -30,6 +30,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value Gradients(const Napi::CallbackInfo& info);
   Napi::Value Fit(const Napi::CallbackInfo& info);
   void RequestStop(const Napi::CallbackInfo& info);
+  void ResetStates(const Napi::CallbackInfo& info);
   void Dispose(const Napi::CallbackInfo& info);
 
   /// The model, or ERR_DISPOSED.

@@ -35,7 +35,9 @@ Napi::Value QuantizedModelWrap::Predict(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
     return Guarded(env, [&]() -> Napi::Value {
-      return StartQuantizedPredict(env, Live(env), ToTensor(info[0], "x"), info[1].As<Napi::Number>().Int64Value());
+      std::vector<at::Tensor> xs = ToTensorList(info[0], "xs");
+      if (xs.size() != 1) throw ShapeError("An int8 model takes one input but received " + std::to_string(xs.size()));
+      return StartQuantizedPredict(env, Live(env), xs[0], info[1].As<Napi::Number>().Int64Value());
     });
   } catch (const Napi::Error& e) {
     auto deferred = Napi::Promise::Deferred::New(env);

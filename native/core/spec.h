@@ -1,4 +1,4 @@
-// Plain structs describing a model, built by the addon from the Keras-format JSON that
+// Plain structs describing a model, built by the addon from the documents that
 // lib/serialization/ produces. TS owns every default: every field here is always set
 // by the caller; nothing in native/core invents a value.
 #pragma once
@@ -6,33 +6,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
+#include "config.h"
+#include "spec_types.h"
+
 namespace tl {
-
-/// Shape without the batch dimension; -1 marks an unknown (variable) length.
-using Shape = std::vector<int64_t>;
-
-/// A Keras initializer (`{class_name, config}`).
-struct InitializerSpec {
-  /// GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal,
-  /// Orthogonal, Zeros, Ones, Constant, RandomUniform, RandomNormal, TruncatedNormal.
-  std::string class_name;
-  /// Orthogonal gain.
-  double gain = 1.0;
-  /// Constant value.
-  double value = 0.0;
-  /// RandomUniform bounds.
-  double minval = 0.0, maxval = 0.0;
-  /// RandomNormal / TruncatedNormal parameters.
-  double mean = 0.0, stddev = 0.0;
-  /// Seed; none: the process-wide generator.
-  std::optional<uint64_t> seed;
-};
-
-/// How the fused kernel is chosen (Keras 3 `use_cudnn`).
-enum class UseFused { kAuto, kAlways, kNever };
 
 /// Keras LSTM layer.
 struct LstmSpec {
@@ -49,6 +28,7 @@ struct LstmSpec {
   bool return_state = false;
   bool go_backwards = false;
   UseFused use_cudnn = UseFused::kAuto;
+  std::optional<RegularizerSpec> kernel_regularizer, recurrent_regularizer, bias_regularizer;
 };
 
 /// Keras Dense layer (applies to the last axis).
@@ -58,6 +38,7 @@ struct DenseSpec {
   std::string activation;
   bool use_bias = true;
   InitializerSpec kernel_initializer, bias_initializer;
+  std::optional<RegularizerSpec> kernel_regularizer, bias_regularizer;
 };
 
 /// Keras Dropout layer.
@@ -66,14 +47,42 @@ struct DropoutSpec {
   double rate = 0.0;
 };
 
-using LayerSpec = std::variant<LstmSpec, DenseSpec, DropoutSpec>;
+/// One layer as the graph receives it: Keras `{class_name, config}`; the layer parses its config.
+struct LayerSpec {
+  std::string class_name;
+  /// config.name.
+  std::string name;
+  Value config;
+};
 
-/// A Keras Sequential model.
+/// A tensor of the graph: model input `index` (when `node` < 0) or output `index` of node `node`.
+struct TensorRef {
+  int64_t node = -1;
+  int64_t index = 0;
+};
+
+/// One call of a layer.
+struct NodeSpec {
+  /// Index into ModelSpec::layers.
+  int64_t layer = 0;
+  std::vector<TensorRef> inputs;
+};
+
+/// One model input.
+struct InputSpec {
+  std::string name;
+  /// Without batch.
+  Shape shape;
+};
+
+/// A model as a graph of layer calls (a Sequential model is a chain).
 struct ModelSpec {
   std::string name;
-  /// Input shape without batch (from the InputLayer's batch_shape).
-  Shape input_shape;
+  std::vector<InputSpec> inputs;
   std::vector<LayerSpec> layers;
+  /// In topological order.
+  std::vector<NodeSpec> nodes;
+  std::vector<TensorRef> outputs;
 };
 
 /// A Keras optimizer; fields not used by `class_name` are ignored.
@@ -91,25 +100,37 @@ struct OptimizerSpec {
   std::optional<double> clipnorm, clipvalue, global_clipnorm;
 };
 
-/// A Keras loss: MeanSquaredError, MeanAbsoluteError, Huber, LogCosh.
+/// A Keras loss: MeanSquaredError, MeanAbsoluteError, Huber, LogCosh, BinaryCrossentropy,
+/// CategoricalCrossentropy, SparseCategoricalCrossentropy.
 struct LossSpec {
   std::string class_name;
   /// Huber delta.
   double delta = 1.0;
+  /// Crossentropies: predictions are logits.
+  bool from_logits = false;
+  /// Binary/categorical crossentropy label smoothing.
+  double label_smoothing = 0.0;
 };
 
 /// A Keras metric and its log key.
 struct MetricSpec {
   /// Log key as the user wrote it ("mae").
   std::string name;
-  /// MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, MeanAbsolutePercentageError.
+  /// MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError, MeanAbsolutePercentageError,
+  /// BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Precision, Recall, AUC.
   std::string class_name;
 };
 
 struct CompileSpec {
   OptimizerSpec optimizer;
-  LossSpec loss;
-  std::vector<MetricSpec> metrics;
+  /// One loss per model output.
+  std::vector<LossSpec> losses;
+  /// One weight per model output.
+  std::vector<double> loss_weights;
+  /// Metrics per model output.
+  std::vector<std::vector<MetricSpec>> metrics;
+  /// Output names for log keys (used when there are several outputs).
+  std::vector<std::string> output_names;
 };
 
 struct FitOptions {

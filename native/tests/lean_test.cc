@@ -4,12 +4,14 @@
 #include "spec_helpers.h"
 
 #include "compat.h"
-#include "model/sequential.h"
+#include "model/graph.h"
 
 namespace tl {
 namespace {
 
+using testing::Chain;
 using testing::Init;
+using testing::L;
 
 LstmSpec Lstm(const std::string& name, int64_t units, const std::string& act, const std::string& ract) {
   LstmSpec l;
@@ -41,12 +43,13 @@ DenseSpec Dense(const std::string& act, int64_t units) {
 // Rows predicted alone (lean loops, batch <= kLeanMaxBatch) equal the same rows predicted in
 // a batch large enough for the general path.
 void ExpectLeanMatchesGeneral(const ModelSpec& spec) {
-  Sequential model(spec);
+  Graph model(spec);
   c10::NoGradGuard no_grad;
-  auto x = at::randn({kLeanMaxBatch + 3, spec.input_shape[0], spec.input_shape[1]}, compat::MakeCpuGenerator(8));
-  auto general = model.Forward(x, ForwardContext{});
+  const Shape& in = spec.inputs[0].shape;
+  auto x = at::randn({kLeanMaxBatch + 3, in[0], in[1]}, compat::MakeCpuGenerator(8));
+  auto general = model.Forward({x}, ForwardContext{});
   for (int64_t batch : {int64_t{1}, kLeanMaxBatch}) {
-    auto lean = model.Forward(x.narrow(0, 0, batch), ForwardContext{});
+    auto lean = model.Forward({x.narrow(0, 0, batch)}, ForwardContext{});
     ASSERT_EQ(lean.size(), general.size());
     for (size_t i = 0; i < lean.size(); ++i) {
       EXPECT_TRUE(at::allclose(lean[i], general[i].narrow(0, 0, batch), 1e-5, 1e-5))
@@ -57,43 +60,31 @@ void ExpectLeanMatchesGeneral(const ModelSpec& spec) {
 }
 
 TEST(Lean, StackedLstmAndDense) {
-  ModelSpec spec;
-  spec.name = "m";
-  spec.input_shape = {9, 3};
   auto first = Lstm("lstm", 8, "tanh", "sigmoid");
   first.return_sequences = true;
   DropoutSpec drop;
   drop.name = "dropout";
   drop.rate = 0.5;
-  spec.layers = {first, drop, Lstm("lstm_1", 5, "tanh", "sigmoid"), Dense("linear", 2)};
-  ExpectLeanMatchesGeneral(spec);
+  ExpectLeanMatchesGeneral(Chain({9, 3}, {L(first), L(drop), L(Lstm("lstm_1", 5, "tanh", "sigmoid")), L(Dense("linear", 2))}));
 }
 
 TEST(Lean, KerasVariantsAndStates) {
   for (const auto& [act, ract] : {std::pair<std::string, std::string>{"relu", "hard_sigmoid"}, {"elu", "sigmoid"},
                                   {"softsign", "hard_sigmoid"}, {"selu", "sigmoid"}}) {
-    ModelSpec spec;
-    spec.name = "m";
-    spec.input_shape = {6, 4};
     auto l = Lstm("lstm", 7, act, ract);
     l.go_backwards = true;
     l.return_sequences = true;
     l.return_state = true;
     l.use_bias = act != "elu";
-    spec.layers = {l};
-    ExpectLeanMatchesGeneral(spec);
+    ExpectLeanMatchesGeneral(Chain({6, 4}, {L(l)}, 3));
   }
 }
 
 TEST(Lean, DenseActivationsOnSequences) {
   for (const char* act : {"tanh", "sigmoid", "relu", "gelu", "swish", "softplus", "exponential"}) {
-    ModelSpec spec;
-    spec.name = "m";
-    spec.input_shape = {5, 3};
     auto l = Lstm("lstm", 4, "tanh", "sigmoid");
     l.return_sequences = true;
-    spec.layers = {l, Dense(act, 3)};
-    ExpectLeanMatchesGeneral(spec);
+    ExpectLeanMatchesGeneral(Chain({5, 3}, {L(l), L(Dense(act, 3))}));
   }
 }
 

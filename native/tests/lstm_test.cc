@@ -6,7 +6,7 @@
 #include "compat.h"
 #include "errors.h"
 #include "layers/lstm.h"
-#include "model/sequential.h"
+#include "model/graph.h"
 
 namespace tl {
 namespace {
@@ -102,14 +102,10 @@ TEST(Lstm, FusedRequestWithCustomActivationIsAnError) {
   EXPECT_THROW(Lstm(spec, {5, 2}), Error);
 }
 
-TEST(Sequential, RejectsWrongInputShape) {
-  ModelSpec spec;
-  spec.name = "m";
-  spec.input_shape = {5, 2};
-  spec.layers.push_back(Spec(3, UseFused::kAuto));
-  Sequential model(spec);
-  EXPECT_THROW(model.Forward(at::zeros({1, 5, 3}), ForwardContext{}), Error);
-  EXPECT_EQ(model.Forward(at::zeros({2, 5, 2}), ForwardContext{})[0].sizes(), at::IntArrayRef({2, 3}));
+TEST(Graph, RejectsWrongInputShape) {
+  Graph model(testing::Chain({5, 2}, {testing::L(Spec(3, UseFused::kAuto))}));
+  EXPECT_THROW(model.Forward({at::zeros({1, 5, 3})}, ForwardContext{}), Error);
+  EXPECT_EQ(model.Forward({at::zeros({2, 5, 2})}, ForwardContext{})[0].sizes(), at::IntArrayRef({2, 3}));
 }
 
 }  // namespace

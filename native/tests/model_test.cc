@@ -11,7 +11,9 @@
 namespace tl {
 namespace {
 
+using testing::Chain;
 using testing::Init;
+using testing::L;
 
 ModelSpec DenseModel() {
   DenseSpec d;
@@ -20,19 +22,16 @@ ModelSpec DenseModel() {
   d.activation = "linear";
   d.kernel_initializer = Init("GlorotUniform", 1);
   d.bias_initializer = Init("Zeros", 2);
-  ModelSpec spec;
-  spec.name = "m";
-  spec.input_shape = {4};
-  spec.layers.push_back(d);
-  return spec;
+  return Chain({4}, {L(d)});
 }
 
 CompileSpec Sgd() {
-  CompileSpec c;
-  c.optimizer.class_name = "SGD";
-  c.optimizer.learning_rate = 0.1;
-  c.loss.class_name = "MeanSquaredError";
-  return c;
+  OptimizerSpec o;
+  o.class_name = "SGD";
+  o.learning_rate = 0.1;
+  LossSpec loss;
+  loss.class_name = "MeanSquaredError";
+  return testing::Compile(o, loss);
 }
 
 TEST(Model, MasksKeepPrunedWeightsAtZeroThroughTraining) {
@@ -50,7 +49,7 @@ TEST(Model, MasksKeepPrunedWeightsAtZeroThroughTraining) {
   options.epochs = 3;
   options.batch_size = 4;
   options.seed = 5;
-  Fit(model, x, y, std::nullopt, options, FitHooks{});
+  Fit(model, Dataset{{x}, {y}, at::Tensor()}, std::nullopt, options, FitHooks{});
   EXPECT_EQ(kernel[0][0].item<float>(), 0.0f);
   EXPECT_EQ(kernel[2][1].item<float>(), 0.0f);
   EXPECT_NE(kernel[1][1].item<float>(), 0.0f);  // unmasked weights train
@@ -74,13 +73,13 @@ TEST(Model, StopAfterEpochStillReportsTheEpoch) {
     return EpochAnswer{};
   };
   options.report_batches = true;
-  Fit(model, x, y, std::nullopt, options, hooks);
+  Fit(model, Dataset{{x}, {y}, at::Tensor()}, std::nullopt, options, hooks);
   EXPECT_EQ(epochs, 1);
   EXPECT_EQ(batches, 3);  // the request is seen after the batch in flight, which still reports
 
   batches = epochs = 0;
   hooks.stop_requested = [&] { return batches >= 1 ? StopMode::kNow : StopMode::kContinue; };
-  Fit(model, x, y, std::nullopt, options, hooks);
+  Fit(model, Dataset{{x}, {y}, at::Tensor()}, std::nullopt, options, hooks);
   EXPECT_EQ(epochs, 0);
 }
 

@@ -4,7 +4,7 @@
 #include "spec_helpers.h"
 
 #include "compat.h"
-#include "model/sequential.h"
+#include "model/graph.h"
 #include "quantize/quantized_model.h"
 
 namespace tl {
@@ -29,22 +29,18 @@ ModelSpec LstmModel(const std::string& activation) {
   d.activation = "linear";
   d.kernel_initializer = Init("GlorotUniform", 4);
   d.bias_initializer = Init("Zeros", 5);
-  ModelSpec spec;
-  spec.name = "m";
-  spec.input_shape = {12, 8};
-  spec.layers = {l, d};
-  return spec;
+  return testing::Chain({12, 8}, {testing::L(l), testing::L(d)});
 }
 
 TEST(Quantize, Int8ModelTracksFloatModel) {
   if (SelectInt8Engine().empty()) GTEST_SKIP() << "no int8 engine in this LibTorch";
   for (const char* activation : {"tanh", "relu"}) {
     ModelSpec spec = LstmModel(activation);
-    Sequential model(spec);
+    Graph model(spec);
     QuantizedSequential q(spec, model.GetWeights());
     auto x = at::randn({8, 12, 8}, compat::MakeCpuGenerator(9));
     c10::NoGradGuard no_grad;
-    auto expected = model.Forward(x, ForwardContext{})[0];
+    auto expected = model.Forward({x}, ForwardContext{})[0];
     auto actual = q.Predict(x, 3)[0];
     ASSERT_EQ(actual.sizes(), expected.sizes());
     const double range = (expected.max() - expected.min()).item<double>();
@@ -74,8 +70,8 @@ TEST(Quantize, Int8ModelTracksFloatModel) {
 TEST(Quantize, NarrowInputMatrixStaysFloat) {
   if (SelectInt8Engine().empty()) GTEST_SKIP() << "no int8 engine in this LibTorch";
   ModelSpec spec = LstmModel("tanh");
-  spec.input_shape = {12, 1};  // W1-like: one feature
-  Sequential model(spec);
+  spec.inputs[0].shape = {12, 1};  // W1-like: one feature
+  Graph model(spec);
   QuantizedSequential q(spec, model.GetWeights());
   auto weights = q.Weights();
   EXPECT_EQ(weights[0].values.scalar_type(), at::kFloat);  // [1, 256] kernel: scales would outweigh it

@@ -7,25 +7,53 @@
 
 namespace tl {
 
-Dense::Dense(const DenseSpec& spec, const Shape& input_shape) : spec_(spec), input_shape_(input_shape) {
+DenseSpec ParseDenseSpec(const ConfigReader& c) {
+  DenseSpec s;
+  s.name = c.String("name");
+  s.units = c.Int("units");
+  s.activation = c.String("activation");
+  s.use_bias = c.Bool("use_bias");
+  s.kernel_initializer = c.Initializer("kernel_initializer");
+  s.bias_initializer = c.Initializer("bias_initializer");
+  s.kernel_regularizer = c.Regularizer("kernel_regularizer");
+  s.bias_regularizer = c.Regularizer("bias_regularizer");
+  return s;
+}
+
+std::unique_ptr<Layer> MakeDense(const ConfigReader& config, const std::vector<Shape>& input_shapes) {
+  DenseSpec spec = ParseDenseSpec(config);
+  if (input_shapes.size() != 1) {
+    throw ShapeError(config.where() + " takes one input but was called on " + std::to_string(input_shapes.size()));
+  }
+  return std::make_unique<Dense>(spec, input_shapes[0]);
+}
+
+Dense::Dense(const DenseSpec& spec, const Shape& input_shape) : Layer(spec.name, "Dense"), spec_(spec), input_shape_(input_shape) {
   if (input_shape.empty() || input_shape.back() <= 0) {
     throw ShapeError("Layer '" + spec.name + "' (Dense) needs a known last input dimension");
   }
   kernel_ = Initialize(spec.kernel_initializer, {input_shape.back(), spec.units}).set_requires_grad(true);
   if (spec.use_bias) bias_ = Initialize(spec.bias_initializer, {spec.units}).set_requires_grad(true);
   GetActivation(spec.activation);
+  Regularize(kernel_, spec.kernel_regularizer);
+  Regularize(bias_, spec.bias_regularizer);
 }
 
-std::vector<at::Tensor> Dense::Forward(const at::Tensor& x, const ForwardContext&) {
+LayerOutput Dense::Call(const std::vector<at::Tensor>& inputs, const std::vector<at::Tensor>& masks,
+                        const ForwardContext&) {
+  return {{Forward(SingleInput(inputs))}, masks.empty() ? at::Tensor() : masks[0]};
+}
+
+at::Tensor Dense::Forward(const at::Tensor& x) const {
   if (x.dim() < 2 || x.size(-1) != input_shape_.back()) {
     throw ShapeError("Layer '" + spec_.name + "' (Dense) expects a last dimension of " +
                      std::to_string(input_shape_.back()) + " but received " + c10::str(x.sizes()));
   }
   at::Tensor y = spec_.use_bias ? at::matmul(x, kernel_) + bias_ : at::matmul(x, kernel_);
-  return {GetActivation(spec_.activation)(y)};
+  return GetActivation(spec_.activation)(y);
 }
 
-bool Dense::ForwardLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
+bool Dense::CallLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
   const ScalarActivation act = GetScalarActivation(spec_.activation);
   if (!act || !kernel_.is_contiguous() || input.dim() < 2 || input.size(-1) != input_shape_.back()) return false;
   const at::Tensor x = input.contiguous();
@@ -55,20 +83,10 @@ std::vector<at::Tensor> Dense::Weights() const {
   return {kernel_};
 }
 
-Shape Dense::OutputShape() const {
+std::vector<Shape> Dense::OutputShapes() const {
   Shape out = input_shape_;
   out.back() = spec_.units;
-  return out;
-}
-
-LayerInfo Dense::Describe() const {
-  LayerInfo info;
-  info.name = spec_.name;
-  info.class_name = "Dense";
-  info.output_shape = {-1};
-  for (int64_t d : OutputShape()) info.output_shape.push_back(d);
-  for (const auto& w : Weights()) info.params += w.numel();
-  return info;
+  return {out};
 }
 
 }  // namespace tl

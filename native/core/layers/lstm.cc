@@ -18,7 +18,39 @@ std::string FormatDouble(double v) {
 
 }  // namespace
 
-Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : spec_(spec), input_shape_(input_shape) {
+LstmSpec ParseLstmSpec(const ConfigReader& c) {
+  LstmSpec s;
+  s.name = c.String("name");
+  s.units = c.Int("units");
+  s.activation = c.String("activation");
+  s.recurrent_activation = c.String("recurrent_activation");
+  s.use_bias = c.Bool("use_bias");
+  s.kernel_initializer = c.Initializer("kernel_initializer");
+  s.recurrent_initializer = c.Initializer("recurrent_initializer");
+  s.bias_initializer = c.Initializer("bias_initializer");
+  s.unit_forget_bias = c.Bool("unit_forget_bias");
+  s.dropout = c.Number("dropout");
+  s.recurrent_dropout = c.Number("recurrent_dropout");
+  s.return_sequences = c.Bool("return_sequences");
+  s.return_state = c.Bool("return_state");
+  s.go_backwards = c.Bool("go_backwards");
+  s.use_cudnn = c.Fused("use_cudnn");
+  s.kernel_regularizer = c.Regularizer("kernel_regularizer");
+  s.recurrent_regularizer = c.Regularizer("recurrent_regularizer");
+  s.bias_regularizer = c.Regularizer("bias_regularizer");
+  if (c.Has("stateful") && c.Bool("stateful")) c.Fail("stateful", "stateful LSTMs are not supported yet");
+  return s;
+}
+
+std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes) {
+  LstmSpec spec = ParseLstmSpec(config);
+  if (input_shapes.size() != 1) {
+    throw ShapeError(config.where() + " takes one input but was called on " + std::to_string(input_shapes.size()));
+  }
+  return std::make_unique<Lstm>(spec, input_shapes[0]);
+}
+
+Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : Layer(spec.name, "LSTM"), spec_(spec), input_shape_(input_shape) {
   if (input_shape.size() != 2) {
     throw ShapeError("Layer '" + spec.name + "' (LSTM) expects inputs of rank 3 [batch, timesteps, features]");
   }
@@ -35,6 +67,9 @@ Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : spec_(spec), input_
     }
     bias_ = bias.set_requires_grad(true);
   }
+  Regularize(kernel_, spec.kernel_regularizer);
+  Regularize(recurrent_kernel_, spec.recurrent_regularizer);
+  Regularize(bias_, spec.bias_regularizer);
   // Validate the activation names now, so a bad spec fails at build, not at the first batch.
   GetActivation(spec.activation);
   GetActivation(spec.recurrent_activation);
@@ -52,6 +87,11 @@ Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : spec_(spec), input_
 bool Lstm::UsesFused(bool training) const {
   if (spec_.use_cudnn == UseFused::kNever || !fused_blocker_.empty()) return false;
   return !(training && spec_.recurrent_dropout > 0);
+}
+
+LayerOutput Lstm::Call(const std::vector<at::Tensor>& inputs, const std::vector<at::Tensor>& masks,
+                       const ForwardContext& ctx) {
+  return {Forward(SingleInput(inputs), ctx), at::Tensor()};
 }
 
 std::vector<at::Tensor> Lstm::Forward(const at::Tensor& input, const ForwardContext& ctx) {
@@ -109,7 +149,7 @@ std::vector<at::Tensor> Lstm::ForwardLoop(const at::Tensor& x, const at::Tensor&
                      x.options());
 }
 
-bool Lstm::ForwardLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
+bool Lstm::CallLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
   const ScalarActivation act = GetScalarActivation(spec_.activation);
   const ScalarActivation ract = GetScalarActivation(spec_.recurrent_activation);
   if (!act || !ract || !kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous()) return false;
@@ -157,18 +197,14 @@ std::vector<at::Tensor> Lstm::Weights() const {
   return {kernel_, recurrent_kernel_};
 }
 
-Shape Lstm::OutputShape() const {
-  if (spec_.return_sequences) return {input_shape_[0], spec_.units};
-  return {spec_.units};
+std::vector<Shape> Lstm::OutputShapes() const {
+  Shape main = spec_.return_sequences ? Shape{input_shape_[0], spec_.units} : Shape{spec_.units};
+  if (!spec_.return_state) return {main};
+  return {main, {spec_.units}, {spec_.units}};
 }
 
 LayerInfo Lstm::Describe() const {
-  LayerInfo info;
-  info.name = spec_.name;
-  info.class_name = "LSTM";
-  info.output_shape = {-1};
-  for (int64_t d : OutputShape()) info.output_shape.push_back(d);
-  for (const auto& w : Weights()) info.params += w.numel();
+  LayerInfo info = Layer::Describe();
   const char* fused = "fused at::lstm";
   const char* loop = "cell loop";
   KernelChoice k;

@@ -8,16 +8,23 @@
 
 namespace tl {
 
+/// Reads a Keras LSTM config.
+LstmSpec ParseLstmSpec(const ConfigReader& config);
+
 class Lstm : public Layer {
  public:
   Lstm(const LstmSpec& spec, const Shape& input_shape);
 
-  std::vector<at::Tensor> Forward(const at::Tensor& x, const ForwardContext& ctx) override;
-  bool ForwardLean(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
+  LayerOutput Call(const std::vector<at::Tensor>& inputs, const std::vector<at::Tensor>& masks,
+                   const ForwardContext& ctx) override;
+  /// The single-input call: {output} or {output, h, c} with return_state.
+  std::vector<at::Tensor> Forward(const at::Tensor& x, const ForwardContext& ctx);
+  bool CallLean(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
   std::vector<at::Tensor> Weights() const override;
-  Shape OutputShape() const override;
+  std::vector<Shape> OutputShapes() const override;
   LayerInfo Describe() const override;
 
+  const LstmSpec& spec() const { return spec_; }
   /// Whether the fused kernel runs for this call.
   bool UsesFused(bool training) const;
 
@@ -31,5 +38,7 @@ class Lstm : public Layer {
   /// Why the fused kernel cannot compute this layer's math ("" when it can).
   std::string fused_blocker_;
 };
+
+std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes);
 
 }  // namespace tl

@@ -7,8 +7,18 @@
 namespace tl {
 
 void Model::Compile(const CompileSpec& spec) {
-  CheckLoss(spec.loss);
-  for (const auto& m : spec.metrics) CheckMetric(m);
+  const size_t outputs = graph_.num_outputs();
+  if (spec.losses.size() != outputs || spec.loss_weights.size() != outputs || spec.metrics.size() != outputs ||
+      spec.output_names.size() != outputs) {
+    throw SpecError("compile: the model has " + std::to_string(outputs) + " output(s) but the compile spec gives " +
+                    std::to_string(spec.losses.size()) + " losses, " + std::to_string(spec.loss_weights.size()) +
+                    " loss weights, " + std::to_string(spec.metrics.size()) + " metric lists and " +
+                    std::to_string(spec.output_names.size()) + " output names");
+  }
+  for (const auto& loss : spec.losses) CheckLoss(loss);
+  for (const auto& list : spec.metrics) {
+    for (const auto& m : list) CheckMetric(m);
+  }
   auto setup = std::make_unique<TrainingSetup>();
   setup->spec = spec;
   setup->optimizer = MakeOptimizer(spec.optimizer);

@@ -8,7 +8,7 @@
 #include "../errors.h"
 #include "../train/metrics.h"
 #include "../train/optimizer.h"
-#include "sequential.h"
+#include "graph.h"
 
 namespace tl {
 
@@ -22,8 +22,8 @@ class Model {
  public:
   explicit Model(const ModelSpec& spec) : graph_(spec) {}
 
-  Sequential& graph() { return graph_; }
-  const Sequential& graph() const { return graph_; }
+  Graph& graph() { return graph_; }
+  const Graph& graph() const { return graph_; }
 
   /// Sets optimizer, loss and metrics; resets the optimizer state.
   void Compile(const CompileSpec& spec);
@@ -42,7 +42,7 @@ class Model {
   const std::vector<at::Tensor>& weight_masks() const { return masks_; }
 
  private:
-  Sequential graph_;
+  Graph graph_;
   std::unique_ptr<TrainingSetup> setup_;
   std::vector<at::Tensor> masks_;
   std::mutex mutex_;

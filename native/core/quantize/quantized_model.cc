@@ -4,17 +4,13 @@
 
 #include "../activations.h"
 #include "../errors.h"
+#include "../layers/dense.h"
+#include "../layers/lstm.h"
 #include "../layers/lstm_loop.h"
-#include "../model/sequential.h"
+#include "../model/graph.h"
 
 namespace tl {
 namespace {
-
-std::vector<int64_t> WithBatch(const Shape& shape) {
-  std::vector<int64_t> out = {-1};
-  out.insert(out.end(), shape.begin(), shape.end());
-  return out;
-}
 
 QuantizedWeight MatrixWeight(const std::string& name, const Int8Linear& linear) {
   // Int8Linear holds [out, in]; Keras's layout is [in, out] with one scale per column
@@ -106,54 +102,63 @@ class QDense : public QuantizedLayer {
   at::Tensor bias_;
 };
 
-// Dropout is the identity at inference.
-class QIdentity : public QuantizedLayer {
+// A layer without an int8 form (Dropout, normalization, ...): its float inference call.
+class QFloat : public QuantizedLayer {
  public:
-  QIdentity(std::string name, Shape shape) : name_(std::move(name)), shape_(std::move(shape)) {}
-  std::vector<at::Tensor> Forward(const at::Tensor& x) const override { return {x}; }
-  std::vector<QuantizedWeight> Weights() const override { return {}; }
+  explicit QFloat(Layer* layer) : layer_(layer) {}
+  std::vector<at::Tensor> Forward(const at::Tensor& x) const override {
+    return layer_->Call({x}, {at::Tensor()}, ForwardContext{}).tensors;
+  }
+  std::vector<QuantizedWeight> Weights() const override {
+    std::vector<QuantizedWeight> out;
+    size_t i = 0;
+    for (const auto& w : layer_->Weights()) out.push_back({layer_->name() + "/" + std::to_string(i++), w.detach(), at::Tensor()});
+    return out;
+  }
   int64_t bytes() const override { return 0; }
   int64_t float_bytes() const override { return 0; }
-  LayerInfo Describe() const override {
-    LayerInfo info;
-    info.name = name_;
-    info.class_name = "Dropout";
-    info.output_shape = WithBatch(shape_);
-    return info;
-  }
+  LayerInfo Describe() const override { return layer_->Describe(); }
 
  private:
-  std::string name_;
-  Shape shape_;
+  Layer* layer_;
 };
 
 }  // namespace
 
 QuantizedSequential::QuantizedSequential(const ModelSpec& spec, const std::vector<at::Tensor>& weights)
-    : input_shape_(spec.input_shape), engine_(SelectInt8Engine()) {
+    : engine_(SelectInt8Engine()) {
   c10::NoGradGuard no_grad;
+  if (spec.inputs.size() != 1) throw SpecError("int8 quantization takes models with one input");
+  input_shape_ = spec.inputs[0].shape;
   // Shapes (and the weight count) come from a float twin built from the same spec.
-  Sequential reference(spec);
-  reference.SetWeights(weights);
-  const auto w = reference.Weights();
-  size_t next = 0;
-  Shape shape = spec.input_shape;
-  for (const auto& layer : spec.layers) {
-    if (const auto* lstm = std::get_if<LstmSpec>(&layer)) {
-      at::Tensor bias = lstm->use_bias ? w[next + 2] : at::Tensor();
-      layers_.push_back(std::make_unique<QLstm>(*lstm, shape, w[next], w[next + 1], bias));
-      next += lstm->use_bias ? 3 : 2;
-      shape = lstm->return_sequences ? Shape{shape[0], lstm->units} : Shape{lstm->units};
-    } else if (const auto* dense = std::get_if<DenseSpec>(&layer)) {
-      at::Tensor bias = dense->use_bias ? w[next + 1] : at::Tensor();
-      layers_.push_back(std::make_unique<QDense>(*dense, shape, w[next], bias));
-      next += dense->use_bias ? 2 : 1;
-      shape.back() = dense->units;
-    } else {
-      layers_.push_back(std::make_unique<QIdentity>(std::get<DropoutSpec>(layer).name, shape));
+  reference_ = std::make_unique<Graph>(spec);
+  reference_->SetWeights(weights);
+  for (size_t n = 0; n < spec.nodes.size(); ++n) {
+    const auto& in = spec.nodes[n].inputs;
+    if (in.size() != 1 || in[0].index != 0 || in[0].node != static_cast<int64_t>(n) - 1) {
+      throw SpecError("int8 quantization takes Sequential models (a chain of layers); layer '" +
+                      spec.layers[spec.nodes[n].layer].name + "' is not fed by the layer before it");
     }
   }
+  for (const TensorRef& ref : spec.outputs) {
+    if (ref.node != static_cast<int64_t>(spec.nodes.size()) - 1) throw SpecError("int8 quantization takes Sequential models");
+    output_indices_.push_back(ref.index);
+  }
+  Shape shape = input_shape_;
+  for (const auto& layer : reference_->layers()) {
+    const auto w = layer->Weights();
+    if (const auto* lstm = dynamic_cast<const Lstm*>(layer.get())) {
+      layers_.push_back(std::make_unique<QLstm>(lstm->spec(), shape, w[0], w[1], lstm->spec().use_bias ? w[2] : at::Tensor()));
+    } else if (const auto* dense = dynamic_cast<const Dense*>(layer.get())) {
+      layers_.push_back(std::make_unique<QDense>(dense->spec(), shape, w[0], dense->spec().use_bias ? w[1] : at::Tensor()));
+    } else {
+      layers_.push_back(std::make_unique<QFloat>(layer.get()));
+    }
+    shape = layer->OutputShapes()[0];
+  }
 }
+
+QuantizedSequential::~QuantizedSequential() = default;
 
 std::vector<at::Tensor> QuantizedSequential::Predict(const at::Tensor& x, int64_t batch_size) const {
   if (batch_size <= 0) throw SpecError("batch_size must be positive");
@@ -170,8 +175,10 @@ std::vector<at::Tensor> QuantizedSequential::Predict(const at::Tensor& x, int64_
   std::vector<std::vector<at::Tensor>> parts;
   const int64_t n = x.size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
-    std::vector<at::Tensor> out = {x.narrow(0, start, std::min(batch_size, n - start))};
-    for (const auto& layer : layers_) out = layer->Forward(out[0]);
+    std::vector<at::Tensor> all = {x.narrow(0, start, std::min(batch_size, n - start))};
+    for (const auto& layer : layers_) all = layer->Forward(all[0]);
+    std::vector<at::Tensor> out;
+    for (int64_t index : output_indices_) out.push_back(all.at(index));
     if (parts.empty()) parts.resize(out.size());
     for (size_t i = 0; i < out.size(); ++i) parts[i].push_back(out[i]);
   }

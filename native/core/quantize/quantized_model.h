@@ -32,8 +32,11 @@ class QuantizedLayer {
   virtual LayerInfo Describe() const = 0;
 };
 
+class Graph;
+
 class QuantizedSequential {
  public:
+  ~QuantizedSequential();
   /// `weights` are the float model's weights in Keras order (getWeights).
   QuantizedSequential(const ModelSpec& spec, const std::vector<at::Tensor>& weights);
 
@@ -46,7 +49,10 @@ class QuantizedSequential {
   const std::string& engine() const { return engine_; }
 
  private:
+  /// The float model: shapes, and the layers without an int8 form.
+  std::unique_ptr<Graph> reference_;
   std::vector<std::unique_ptr<QuantizedLayer>> layers_;
+  std::vector<int64_t> output_indices_;
   Shape input_shape_;
   std::string engine_;
   mutable std::mutex mutex_;

@@ -1,9 +1,10 @@
-// Keras regression metrics, accumulated over an epoch (weighted by elements, as Keras's
-// Mean metrics weight by samples with equal elements per sample).
+// Keras metrics accumulated over an epoch, per model output, with the loss means:
+// regression (mae, mse, rmse, mape), accuracies, precision, recall and ROC AUC.
 #pragma once
 
 #include <ATen/ATen.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,25 +13,39 @@
 
 namespace tl {
 
-class MetricSet {
+/// One metric's running state.
+class Metric {
  public:
-  /// `loss_name` is the key of the loss mean ("loss").
-  explicit MetricSet(std::vector<MetricSpec> metrics);
-
-  /// Adds one batch: its mean loss and its (aligned) predictions and targets.
-  void Update(double batch_loss, const at::Tensor& prediction, const at::Tensor& target);
-  void Reset();
-  /// {"loss", ...metrics} with `prefix` ("val_") on every key.
-  std::vector<std::pair<std::string, double>> Results(const std::string& prefix = "") const;
-
- private:
-  std::vector<MetricSpec> metrics_;
-  double loss_sum_ = 0, samples_ = 0;
-  std::vector<double> sums_;
-  double elements_ = 0;
+  virtual ~Metric() = default;
+  /// Adds one batch of (detached) predictions and targets as the model output gives them.
+  virtual void Update(const at::Tensor& prediction, const at::Tensor& target) = 0;
+  virtual double Result() const = 0;
+  virtual void Reset() = 0;
 };
+
+/// Builds the metric `spec` names; ERR_TORCH for an unknown class.
+std::unique_ptr<Metric> MakeMetric(const MetricSpec& spec);
 
 /// Throws when a metric class is unknown.
 void CheckMetric(const MetricSpec& spec);
+
+/// The logs of an epoch: the total loss, each output's loss (several outputs) and metrics.
+class MetricSet {
+ public:
+  explicit MetricSet(const CompileSpec& spec);
+
+  /// Adds one batch of `samples`: the total loss, each output's loss, predictions and targets.
+  void Update(double loss, const std::vector<double>& output_losses, const std::vector<at::Tensor>& predictions,
+              const std::vector<at::Tensor>& targets, int64_t samples);
+  void Reset();
+  /// Keras log keys with `prefix` ("val_"): loss, [<output>_loss,] [<output>_]<metric>.
+  std::vector<std::pair<std::string, double>> Results(const std::string& prefix = "") const;
+
+ private:
+  std::vector<std::string> output_names_;
+  std::vector<std::vector<std::pair<std::string, std::unique_ptr<Metric>>>> metrics_;
+  double loss_sum_ = 0, samples_ = 0;
+  std::vector<double> output_loss_sums_;
+};
 
 }  // namespace tl

@@ -11,12 +11,36 @@
 namespace tl {
 namespace {
 
-void CheckPair(const Model& model, const at::Tensor& x, const at::Tensor& y, const char* what) {
-  model.graph().CheckInput(x);
-  if (y.dim() == 0 || y.size(0) != x.size(0)) {
-    throw ShapeError(std::string(what) + ": x has " + std::to_string(x.size(0)) + " samples but y has " +
-                     (y.dim() == 0 ? std::string("none") : std::to_string(y.size(0))));
+void CheckData(const Model& model, const Dataset& data, const char* what) {
+  model.graph().CheckInputs(data.xs);
+  const int64_t n = data.xs[0].size(0);
+  if (data.ys.size() != model.graph().num_outputs()) {
+    throw ShapeError(std::string(what) + ": the model has " + std::to_string(model.graph().num_outputs()) +
+                     " output(s) but received " + std::to_string(data.ys.size()) + " target(s)");
   }
+  for (const at::Tensor& y : data.ys) {
+    if (y.dim() == 0 || y.size(0) != n) {
+      throw ShapeError(std::string(what) + ": x has " + std::to_string(n) + " samples but y has " +
+                       (y.dim() == 0 ? std::string("none") : std::to_string(y.size(0))));
+    }
+  }
+  if (data.sample_weight.defined() && (data.sample_weight.dim() != 1 || data.sample_weight.size(0) != n)) {
+    throw ShapeError(std::string(what) + ": sample weights must have shape [" + std::to_string(n) + "] but have " +
+                     ShapeString(data.sample_weight.sizes().vec()));
+  }
+}
+
+// Rows [start, start + len) of every tensor, or the rows `index` selects.
+Dataset Rows(const Dataset& data, const at::Tensor& index, int64_t start, int64_t len) {
+  const auto take = [&](const at::Tensor& t) {
+    if (!t.defined()) return t;
+    return index.defined() ? t.index_select(0, index.narrow(0, start, len)) : t.narrow(0, start, len);
+  };
+  Dataset out;
+  for (const auto& x : data.xs) out.xs.push_back(take(x));
+  for (const auto& y : data.ys) out.ys.push_back(take(y));
+  out.sample_weight = take(data.sample_weight);
+  return out;
 }
 
 void ClearGradients(const std::vector<at::Tensor>& weights) {
@@ -31,36 +55,65 @@ at::Generator JobGenerator(std::optional<uint64_t> seed) {
   return compat::MakeCpuGenerator((static_cast<uint64_t>(device()) << 32) | device());
 }
 
-// Loss and metrics over x, y in inference mode; the caller holds the model lock.
-Logs EvaluateLocked(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size,
-                    const std::string& prefix) {
-  c10::NoGradGuard no_grad;
+// One batch through the model: outputs, the total loss (weighted outputs' losses plus weight
+// and activity penalties, as Keras reports it) and each output's weighted loss.
+struct BatchResult {
+  std::vector<at::Tensor> outputs;
+  at::Tensor loss;
+  std::vector<double> output_losses;
+};
+
+BatchResult RunBatch(Model& model, const Dataset& batch, const ForwardContext& ctx) {
   TrainingSetup& setup = model.setup();
-  MetricSet metrics(setup.spec.metrics);
-  const int64_t n = x.size(0);
+  BatchResult r;
+  at::Tensor activity;
+  r.outputs = model.graph().Forward(batch.xs, ctx, &activity);
+  for (size_t o = 0; o < r.outputs.size(); ++o) {
+    at::Tensor value = ComputeLoss(setup.spec.losses[o], r.outputs[o], batch.ys[o], batch.sample_weight);
+    if (setup.spec.loss_weights[o] != 1.0) value = value * setup.spec.loss_weights[o];
+    r.output_losses.push_back(value.item<double>());
+    r.loss = r.loss.defined() ? r.loss + value : value;
+  }
+  if (at::Tensor reg = model.graph().RegularizationLoss(); reg.defined()) r.loss = r.loss + reg;
+  if (activity.defined()) r.loss = r.loss + activity;
+  return r;
+}
+
+// Targets as the metrics read them (aligned per output as the loss aligns them).
+std::vector<at::Tensor> Detached(const std::vector<at::Tensor>& ts) {
+  std::vector<at::Tensor> out;
+  for (const auto& t : ts) out.push_back(t.detach());
+  return out;
+}
+
+// Loss and metrics over `data` in inference mode; the caller holds the model lock.
+Logs EvaluateLocked(Model& model, const Dataset& data, int64_t batch_size, const std::string& prefix) {
+  c10::NoGradGuard no_grad;
+  MetricSet metrics(model.setup().spec);
+  const int64_t n = data.xs[0].size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t len = std::min(batch_size, n - start);
-    at::Tensor xb = x.narrow(0, start, len), yb = y.narrow(0, start, len);
-    at::Tensor out = model.graph().Forward(xb, ForwardContext{})[0];
-    metrics.Update(ComputeLoss(setup.spec.loss, out, yb).item<double>(), out, yb);
+    Dataset batch = Rows(data, at::Tensor(), start, len);
+    BatchResult r = RunBatch(model, batch, ForwardContext{});
+    metrics.Update(r.loss.item<double>(), r.output_losses, r.outputs, batch.ys, len);
   }
   return metrics.Results(prefix);
 }
 
 }  // namespace
 
-void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::optional<Validation>& validation,
-         const FitOptions& options, const FitHooks& hooks) {
+void Fit(Model& model, const Dataset& data, const std::optional<Dataset>& validation, const FitOptions& options,
+         const FitHooks& hooks) {
   if (options.batch_size <= 0) throw SpecError("batch_size must be positive");
   TrainingSetup& setup = model.setup();
-  CheckPair(model, x, y, "fit");
-  if (validation) CheckPair(model, validation->x, validation->y, "fit validation data");
+  CheckData(model, data, "fit");
+  if (validation) CheckData(model, *validation, "fit validation data");
   at::Generator gen = JobGenerator(options.seed);
   const ForwardContext ctx{/*training=*/true, &gen};
-  const int64_t n = x.size(0);
+  const int64_t n = data.xs[0].size(0);
   const int64_t steps = (n + options.batch_size - 1) / options.batch_size;
   const std::vector<at::Tensor> weights = model.graph().Weights();
-  MetricSet metrics(setup.spec.metrics);
+  MetricSet metrics(setup.spec);
 
   const auto stop_mode = [&hooks] { return hooks.stop_requested ? hooks.stop_requested() : StopMode::kContinue; };
   for (int64_t epoch = options.initial_epoch; epoch < options.epochs; ++epoch) {
@@ -71,22 +124,13 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
     for (int64_t step = 0; step < steps; ++step) {
       const int64_t start = step * options.batch_size;
       const int64_t len = std::min(options.batch_size, n - start);
-      at::Tensor xb, yb;
-      if (order.defined()) {
-        at::Tensor idx = order.narrow(0, start, len);
-        xb = x.index_select(0, idx);
-        yb = y.index_select(0, idx);
-      } else {
-        xb = x.narrow(0, start, len);
-        yb = y.narrow(0, start, len);
-      }
+      Dataset batch = Rows(data, order, start, len);
       ClearGradients(weights);
-      at::Tensor out = model.graph().Forward(xb, ctx)[0];
-      at::Tensor loss = ComputeLoss(setup.spec.loss, out, yb);
-      loss.backward();
+      BatchResult r = RunBatch(model, batch, ctx);
+      r.loss.backward();
       setup.optimizer->Step(weights);
       model.ApplyWeightMasks();
-      metrics.Update(loss.item<double>(), out.detach(), yb);
+      metrics.Update(r.loss.item<double>(), r.output_losses, Detached(r.outputs), batch.ys, len);
       stop = stop_mode();
       if (stop == StopMode::kNow) {
         ClearGradients(weights);
@@ -100,7 +144,7 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
     ClearGradients(weights);
     EpochReport report{epoch, metrics.Results()};
     if (validation) {
-      Logs val = EvaluateLocked(model, validation->x, validation->y, options.batch_size, "val_");
+      Logs val = EvaluateLocked(model, *validation, options.batch_size, "val_");
       report.logs.insert(report.logs.end(), val.begin(), val.end());
     }
     report.logs.emplace_back("lr", setup.optimizer->learning_rate());
@@ -111,26 +155,30 @@ void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::opti
   }
 }
 
-Logs Evaluate(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size) {
+Logs Evaluate(Model& model, const Dataset& data, int64_t batch_size) {
   if (batch_size <= 0) throw SpecError("batch_size must be positive");
   std::lock_guard<std::mutex> lock(model.mutex());
-  CheckPair(model, x, y, "evaluate");
-  return EvaluateLocked(model, x, y, batch_size, "");
+  model.setup();
+  CheckData(model, data, "evaluate");
+  return EvaluateLocked(model, data, batch_size, "");
 }
 
-std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size, bool training,
+std::vector<at::Tensor> Predict(Model& model, const std::vector<at::Tensor>& xs, int64_t batch_size, bool training,
                                 std::optional<uint64_t> seed) {
   if (batch_size <= 0) throw SpecError("batch_size must be positive");
   std::lock_guard<std::mutex> lock(model.mutex());
-  model.graph().CheckInput(x);
+  model.graph().CheckInputs(xs);
   c10::NoGradGuard no_grad;
   std::optional<at::Generator> gen;
   if (training) gen = JobGenerator(seed);
   const ForwardContext ctx{training, gen ? &*gen : nullptr};
   std::vector<std::vector<at::Tensor>> parts;
-  const int64_t n = x.size(0);
+  const int64_t n = xs[0].size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
-    auto outs = model.graph().Forward(x.narrow(0, start, std::min(batch_size, n - start)), ctx);
+    const int64_t len = std::min(batch_size, n - start);
+    std::vector<at::Tensor> batch;
+    for (const auto& x : xs) batch.push_back(x.narrow(0, start, len));
+    auto outs = model.graph().Forward(batch, ctx);
     if (parts.empty()) parts.resize(outs.size());
     for (size_t i = 0; i < outs.size(); ++i) parts[i].push_back(outs[i]);
   }
@@ -139,16 +187,14 @@ std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch
   return result;
 }
 
-std::vector<at::Tensor> Gradients(Model& model, const at::Tensor& x, const at::Tensor& y, bool training,
-                                  std::optional<uint64_t> seed) {
+std::vector<at::Tensor> Gradients(Model& model, const Dataset& data, bool training, std::optional<uint64_t> seed) {
   std::lock_guard<std::mutex> lock(model.mutex());
-  TrainingSetup& setup = model.setup();
-  CheckPair(model, x, y, "gradients");
+  model.setup();
+  CheckData(model, data, "gradients");
   at::Generator gen = JobGenerator(seed);
   const std::vector<at::Tensor> weights = model.graph().Weights();
   ClearGradients(weights);
-  at::Tensor out = model.graph().Forward(x, ForwardContext{training, &gen})[0];
-  ComputeLoss(setup.spec.loss, out, y).backward();
+  RunBatch(model, data, ForwardContext{training, &gen}).loss.backward();
   std::vector<at::Tensor> grads;
   for (const auto& w : weights) grads.push_back(w.grad().defined() ? w.grad().clone() : at::zeros_like(w));
   ClearGradients(weights);

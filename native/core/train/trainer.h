@@ -51,26 +51,28 @@ struct FitHooks {
   std::function<EpochAnswer(const EpochReport&)> on_epoch;
 };
 
-/// A validation set, or none.
-struct Validation {
-  at::Tensor x, y;
+/// Labelled data: one tensor per model input, one target per model output, and optional
+/// per-sample weights [n] (undefined: all ones).
+struct Dataset {
+  std::vector<at::Tensor> xs, ys;
+  at::Tensor sample_weight;
 };
 
-/// Trains `model` (compiled) on x, y. Throws ERR_SHAPE for mismatched data.
-void Fit(Model& model, const at::Tensor& x, const at::Tensor& y, const std::optional<Validation>& validation,
-         const FitOptions& options, const FitHooks& hooks);
+/// Trains `model` (compiled) on `data`. Throws ERR_SHAPE for mismatched data.
+void Fit(Model& model, const Dataset& data, const std::optional<Dataset>& validation, const FitOptions& options,
+         const FitHooks& hooks);
 
-/// Loss and metrics over x, y in inference mode, Keras keys.
-Logs Evaluate(Model& model, const at::Tensor& x, const at::Tensor& y, int64_t batch_size);
+/// Loss and metrics over `data` in inference mode, Keras keys.
+Logs Evaluate(Model& model, const Dataset& data, int64_t batch_size);
 
-/// Outputs computed batch by batch and concatenated. Inference mode, unless `training`
-/// (Monte-Carlo dropout: masks drawn from a generator seeded with `seed`).
-std::vector<at::Tensor> Predict(Model& model, const at::Tensor& x, int64_t batch_size, bool training = false,
-                                std::optional<uint64_t> seed = std::nullopt);
+/// Every model output, computed batch by batch and concatenated. Inference mode, unless
+/// `training` (Monte-Carlo dropout: masks drawn from a generator seeded with `seed`).
+std::vector<at::Tensor> Predict(Model& model, const std::vector<at::Tensor>& xs, int64_t batch_size,
+                                bool training = false, std::optional<uint64_t> seed = std::nullopt);
 
-/// Gradient of the mean loss over all of x, y w.r.t. every weight (Keras order).
-/// `training` turns dropout on, drawn from a generator seeded with `seed`.
-std::vector<at::Tensor> Gradients(Model& model, const at::Tensor& x, const at::Tensor& y, bool training,
-                                  std::optional<uint64_t> seed);
+/// Gradient of the loss (as training computes it: weighted outputs' losses plus regularization)
+/// over all of `data` w.r.t. every weight (Keras order). `training` turns dropout on, drawn from
+/// a generator seeded with `seed`.
+std::vector<at::Tensor> Gradients(Model& model, const Dataset& data, bool training, std::optional<uint64_t> seed);
 
 }  // namespace tl
