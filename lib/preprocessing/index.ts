@@ -17,3 +17,19 @@ export {
 } from './differencer.js';
 export { Pipeline, type Series, type Transformer } from './pipeline.js';
 export { createDataset, type CreateDatasetOptions, type Dataset, type MultiStepDataset } from './create-dataset.js';
+export {
+  Tokenizer,
+  textToWordSequence,
+  DEFAULT_FILTERS,
+  type TokenizerArgs,
+  type TokenizerConfig,
+  type TokenizerJSON,
+  type TextInput,
+  type MatrixMode,
+} from './tokenizer.js';
+export { padSequences, type PadSequencesOptions, type PadSide } from './pad-sequences.js';
+export {
+  bucketBySequenceLength,
+  type BucketBySequenceLengthOptions,
+  type SequenceBatch,
+} from './bucket-by-length.js';
