@@ -13,3 +13,8 @@ export {
   type MapeZeroHandling,
 } from './regression.js';
 export { smape, mase, rmsse, type ScaledErrorOptions } from './forecast.js';
+export {
+  binaryClassification,
+  type BinaryClassificationOptions,
+  type BinaryClassificationScores,
+} from './classification.js';
