@@ -220,7 +220,17 @@ CompileSpec ToCompileSpec(const Napi::Value& value) {
     if (!n.IsString()) throw SpecError("Expected a string at compile.output_names[" + std::to_string(i) + "]");
     spec.output_names.push_back(n.As<Napi::String>().Utf8Value());
   }
+  if (root.Has("precision")) spec.precision = root.String("precision");
   return spec;
+}
+
+ModelOptions ToModelOptions(const Napi::Value& value) {
+  ModelOptions o;
+  if (value.IsUndefined() || value.IsNull()) return o;
+  Reader r(value, "options");
+  if (r.Has("device")) o.device = r.String("device");
+  if (r.Has("deterministic")) o.deterministic = r.Bool("deterministic");
+  return o;
 }
 
 FitOptions ToFitOptions(const Napi::Value& value) {
@@ -288,7 +298,7 @@ Dataset ToDataset(const Napi::Value& xs, const Napi::Value& ys, const Napi::Valu
 }
 
 Napi::Object FromTensor(Napi::Env env, const at::Tensor& tensor) {
-  at::Tensor t = tensor.detach().to(at::kFloat).contiguous();
+  at::Tensor t = tensor.detach().to(at::kCPU, at::kFloat).contiguous();
   Napi::Float32Array data = Napi::Float32Array::New(env, static_cast<size_t>(t.numel()));
   if (t.numel() > 0) std::memcpy(data.Data(), t.data_ptr<float>(), sizeof(float) * t.numel());
   Napi::Array shape = Napi::Array::New(env, t.dim());

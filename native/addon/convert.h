@@ -16,6 +16,8 @@ namespace tl::addon {
 
 ModelSpec ToModelSpec(const Napi::Value& value);
 CompileSpec ToCompileSpec(const Napi::Value& value);
+/// `{ device?, deterministic? }` (undefined: the defaults).
+ModelOptions ToModelOptions(const Napi::Value& value);
 FitOptions ToFitOptions(const Napi::Value& value);
 EpochAnswer ToEpochAnswer(const Napi::Value& value);
 

@@ -3,6 +3,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/autocast_mode.h>
 #include <c10/util/Exception.h>
 #include <torch/version.h>
 
@@ -29,5 +30,31 @@ inline at::Generator DefaultCpuGenerator() { return at::detail::getDefaultCPUGen
 
 /// LibTorch's message without the C++ backtrace (present in both versions).
 inline std::string MessageOf(const c10::Error& e) { return e.what_without_backtrace(); }
+
+/// Turns autocast on (with `dtype`) or off for `device` on the calling thread (autocast state
+/// is thread-local). 2.4 replaced the per-device functions with device-typed ones.
+inline void SetAutocast(at::DeviceType device, bool enabled, at::ScalarType dtype) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  at::autocast::set_autocast_enabled(device, enabled);
+  if (enabled) at::autocast::set_autocast_dtype(device, dtype);
+#else
+  if (device == at::kCPU) {
+    at::autocast::set_cpu_enabled(enabled);
+    if (enabled) at::autocast::set_autocast_cpu_dtype(dtype);
+  } else {
+    at::autocast::set_enabled(enabled);
+    if (enabled) at::autocast::set_autocast_gpu_dtype(dtype);
+  }
+#endif
+}
+
+/// Whether autocast is on for `device` on the calling thread.
+inline bool AutocastEnabled(at::DeviceType device) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  return at::autocast::is_autocast_enabled(device);
+#else
+  return device == at::kCPU ? at::autocast::is_cpu_enabled() : at::autocast::is_enabled();
+#endif
+}
 
 }  // namespace tl::compat

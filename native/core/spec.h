@@ -27,6 +27,8 @@ struct LstmSpec {
   bool return_sequences = false;
   bool return_state = false;
   bool go_backwards = false;
+  /// Carry the final states into the next call (Keras `stateful`).
+  bool stateful = false;
   UseFused use_cudnn = UseFused::kAuto;
   std::optional<RegularizerSpec> kernel_regularizer, recurrent_regularizer, bias_regularizer;
 };
@@ -131,6 +133,16 @@ struct CompileSpec {
   std::vector<std::vector<MetricSpec>> metrics;
   /// Output names for log keys (used when there are several outputs).
   std::vector<std::string> output_names;
+  /// Keras policy name: "float32", "mixed_bfloat16", "mixed_float16".
+  std::string precision = "float32";
+};
+
+/// Where and how a model computes (not part of its architecture).
+struct ModelOptions {
+  /// "cpu", "cuda", "cuda:N" or "auto".
+  std::string device = "cpu";
+  /// Deterministic kernels (cuDNN determinism on CUDA).
+  bool deterministic = false;
 };
 
 struct FitOptions {

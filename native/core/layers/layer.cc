@@ -11,7 +11,8 @@ at::Tensor DropoutMask(at::IntArrayRef shape, double rate, const ForwardContext&
   c10::NoGradGuard no_grad;
   auto gen = ctx.generator ? *ctx.generator : compat::DefaultCpuGenerator();
   auto mask = at::empty(shape, at::kFloat).bernoulli_(1.0 - rate, gen);
-  return mask.div_(1.0 - rate);
+  mask.div_(1.0 - rate);
+  return ctx.device.is_cpu() ? mask : mask.to(ctx.device);
 }
 
 at::Tensor Penalty(const at::Tensor& x, const RegularizerSpec& spec) {

@@ -17,8 +17,10 @@ namespace tl {
 /// generator draws its masks.
 struct ForwardContext {
   bool training = false;
-  /// Generator for dropout masks; null: the default CPU generator.
+  /// Generator for dropout masks (a CPU generator; masks move to `device`); null: the default one.
   at::Generator* generator = nullptr;
+  /// Where the model computes: tensors a layer creates go there.
+  at::Device device = at::kCPU;
 };
 
 /// Which kernel a recurrent layer runs, and why.
@@ -75,7 +77,7 @@ class Layer {
   virtual void ResetStates() {}
 
   /// The sum of this layer's weight penalties (kernel/recurrent/bias regularizers); undefined: none.
-  at::Tensor RegularizationLoss() const;
+  virtual at::Tensor RegularizationLoss() const;
 
  protected:
   /// Adds `spec`'s penalty on `weight` to RegularizationLoss (no-op for none).

@@ -80,7 +80,7 @@ Graph::Graph(const ModelSpec& spec) : spec_(spec) {
 }
 
 bool Graph::Lean(const std::vector<at::Tensor>& inputs, const ForwardContext& ctx) const {
-  return chain_ && !ctx.training && !c10::GradMode::is_enabled() && inputs[0].size(0) <= kLeanMaxBatch &&
+  return chain_ && device_.is_cpu() && !ctx.training && !c10::GradMode::is_enabled() && inputs[0].size(0) <= kLeanMaxBatch &&
          inputs[0].scalar_type() == at::kFloat && inputs[0].device().is_cpu();
 }
 
@@ -188,6 +188,21 @@ void Graph::CheckInputs(const std::vector<at::Tensor>& xs) const {
                        std::to_string(x.size(0)));
     }
   }
+}
+
+int64_t Graph::LeanCost(const std::vector<at::Tensor>& xs) const {
+  if (xs.size() != 1 || !Lean(xs, ForwardContext{})) return -1;
+  const at::Tensor& x = xs[0];
+  const int64_t steps = x.dim() >= 3 ? x.size(1) : 1;
+  int64_t weights = 0;
+  for (const auto& w : Weights()) weights += w.numel();
+  return x.size(0) * steps * weights;
+}
+
+void Graph::MoveTo(const at::Device& device) {
+  c10::NoGradGuard no_grad;
+  for (auto w : Weights()) w.set_data(w.data().to(device));
+  device_ = device;
 }
 
 void Graph::ResetStates() {

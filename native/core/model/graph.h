@@ -30,6 +30,13 @@ class Graph {
   /// Checks a batch of inputs against the declared input shapes (ERR_SHAPE); all share the batch size.
   void CheckInputs(const std::vector<at::Tensor>& xs) const;
   void ResetStates();
+  /// Moves every weight to `device` in place (the layers keep their handles).
+  void MoveTo(const at::Device& device);
+  const at::Device& device() const { return device_; }
+  /// Multiply-adds of an inference call on `xs` when the lean loops can run it (a chain of
+  /// layers, a handful of float32 CPU samples); -1 otherwise. Lets a caller run tiny calls
+  /// inline rather than pay a thread hop that costs more than the math.
+  int64_t LeanCost(const std::vector<at::Tensor>& xs) const;
 
   const ModelSpec& spec() const { return spec_; }
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
@@ -51,6 +58,7 @@ class Graph {
   std::vector<std::unique_ptr<Layer>> layers_;
   std::vector<Node> nodes_;
   std::vector<Shape> output_shapes_;
+  at::Device device_ = at::kCPU;
   /// One input, each node fed by the previous one's main output, every output from the last node.
   bool chain_ = false;
 };

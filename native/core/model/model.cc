@@ -2,9 +2,15 @@
 
 #include <c10/core/GradMode.h>
 
+#include "../device.h"
 #include "../train/losses.h"
 
 namespace tl {
+
+Model::Model(const ModelSpec& spec, const ModelOptions& options) : graph_(spec), device_(ResolveDevice(options.device)) {
+  if (options.deterministic) SetDeterministic(true);
+  if (!device_.is_cpu()) graph_.MoveTo(device_);
+}
 
 void Model::Compile(const CompileSpec& spec) {
   const size_t outputs = graph_.num_outputs();
@@ -21,6 +27,8 @@ void Model::Compile(const CompileSpec& spec) {
   }
   auto setup = std::make_unique<TrainingSetup>();
   setup->spec = spec;
+  setup->precision = ParsePrecision(spec.precision, device_);
+  if (setup->precision == Precision::kMixedFloat16) setup->scaler = std::make_unique<GradScaler>();
   setup->optimizer = MakeOptimizer(spec.optimizer);
   setup_ = std::move(setup);
 }
@@ -36,7 +44,7 @@ void Model::SetWeightMasks(std::vector<at::Tensor> masks) {
       throw ShapeError("setWeightMasks: mask " + std::to_string(i) + " expects shape " +
                        ShapeString(weights[i].sizes().vec()) + " but received " + ShapeString(masks[i].sizes().vec()));
     }
-    if (masks[i].defined()) masks[i] = (masks[i] != 0).to(weights[i].scalar_type());
+    if (masks[i].defined()) masks[i] = (masks[i] != 0).to(weights[i].options());
   }
   masks_ = std::move(masks);
   ApplyWeightMasks();

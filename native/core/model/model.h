@@ -7,7 +7,9 @@
 
 #include "../errors.h"
 #include "../train/metrics.h"
+#include "../train/grad_scaler.h"
 #include "../train/optimizer.h"
+#include "../train/precision.h"
 #include "graph.h"
 
 namespace tl {
@@ -16,12 +18,18 @@ namespace tl {
 struct TrainingSetup {
   CompileSpec spec;
   std::unique_ptr<Optimizer> optimizer;
+  Precision precision = Precision::kFloat32;
+  /// Loss scaling, for mixed_float16 only.
+  std::unique_ptr<GradScaler> scaler;
 };
 
 class Model {
  public:
-  explicit Model(const ModelSpec& spec) : graph_(spec) {}
+  /// Builds the graph on the CPU (seeded initializers draw the same values everywhere), then
+  /// moves the weights to `options.device`.
+  explicit Model(const ModelSpec& spec, const ModelOptions& options = ModelOptions());
 
+  const at::Device& device() const { return device_; }
   Graph& graph() { return graph_; }
   const Graph& graph() const { return graph_; }
 
@@ -43,6 +51,7 @@ class Model {
 
  private:
   Graph graph_;
+  at::Device device_ = at::kCPU;
   std::unique_ptr<TrainingSetup> setup_;
   std::vector<at::Tensor> masks_;
   std::mutex mutex_;

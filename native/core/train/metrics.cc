@@ -171,7 +171,9 @@ void MetricSet::Update(double loss, const std::vector<double>& output_losses, co
   samples_ += n;
   for (size_t o = 0; o < output_losses.size() && o < output_loss_sums_.size(); ++o) output_loss_sums_[o] += output_losses[o] * n;
   for (size_t o = 0; o < metrics_.size(); ++o) {
-    for (auto& [name, metric] : metrics_[o]) metric->Update(predictions[o].detach(), targets[o]);
+    if (metrics_[o].empty()) continue;
+    const at::Tensor p = predictions[o].detach().to(at::kCPU, at::kFloat), t = targets[o].cpu();
+    for (auto& [name, metric] : metrics_[o]) metric->Update(p, t);
   }
 }
 

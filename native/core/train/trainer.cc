@@ -7,6 +7,7 @@
 #include "../compat.h"
 #include "../errors.h"
 #include "losses.h"
+#include "precision.h"
 
 namespace tl {
 namespace {
@@ -28,6 +29,16 @@ void CheckData(const Model& model, const Dataset& data, const char* what) {
     throw ShapeError(std::string(what) + ": sample weights must have shape [" + std::to_string(n) + "] but have " +
                      ShapeString(data.sample_weight.sizes().vec()));
   }
+}
+
+// Every tensor of `data` on `device` (moved once per call, not per batch).
+Dataset OnDevice(const Dataset& data, const at::Device& device) {
+  if (device.is_cpu()) return data;
+  Dataset out;
+  for (const auto& x : data.xs) out.xs.push_back(x.to(device));
+  for (const auto& y : data.ys) out.ys.push_back(y.to(device));
+  if (data.sample_weight.defined()) out.sample_weight = data.sample_weight.to(device);
+  return out;
 }
 
 // Rows [start, start + len) of every tensor, or the rows `index` selects.
@@ -67,7 +78,15 @@ BatchResult RunBatch(Model& model, const Dataset& batch, const ForwardContext& c
   TrainingSetup& setup = model.setup();
   BatchResult r;
   at::Tensor activity;
-  r.outputs = model.graph().Forward(batch.xs, ctx, &activity);
+  {
+    // Mixed precision: the forward pass under autocast; losses and penalties in float32.
+    AutocastScope autocast(setup.precision, model.device());
+    r.outputs = model.graph().Forward(batch.xs, ctx, &activity);
+  }
+  for (auto& out : r.outputs) {
+    if (out.scalar_type() != at::kFloat) out = out.to(at::kFloat);
+  }
+  if (activity.defined()) activity = activity.to(at::kFloat);
   for (size_t o = 0; o < r.outputs.size(); ++o) {
     at::Tensor value = ComputeLoss(setup.spec.losses[o], r.outputs[o], batch.ys[o], batch.sample_weight);
     if (setup.spec.loss_weights[o] != 1.0) value = value * setup.spec.loss_weights[o];
@@ -87,14 +106,15 @@ std::vector<at::Tensor> Detached(const std::vector<at::Tensor>& ts) {
 }
 
 // Loss and metrics over `data` in inference mode; the caller holds the model lock.
-Logs EvaluateLocked(Model& model, const Dataset& data, int64_t batch_size, const std::string& prefix) {
+Logs EvaluateLocked(Model& model, const Dataset& on_host, int64_t batch_size, const std::string& prefix) {
   c10::NoGradGuard no_grad;
+  const Dataset data = OnDevice(on_host, model.device());
   MetricSet metrics(model.setup().spec);
   const int64_t n = data.xs[0].size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t len = std::min(batch_size, n - start);
     Dataset batch = Rows(data, at::Tensor(), start, len);
-    BatchResult r = RunBatch(model, batch, ForwardContext{});
+    BatchResult r = RunBatch(model, batch, ForwardContext{false, nullptr, model.device()});
     metrics.Update(r.loss.item<double>(), r.output_losses, r.outputs, batch.ys, len);
   }
   return metrics.Results(prefix);
@@ -102,14 +122,16 @@ Logs EvaluateLocked(Model& model, const Dataset& data, int64_t batch_size, const
 
 }  // namespace
 
-void Fit(Model& model, const Dataset& data, const std::optional<Dataset>& validation, const FitOptions& options,
+void Fit(Model& model, const Dataset& on_host, const std::optional<Dataset>& validation, const FitOptions& options,
          const FitHooks& hooks) {
   if (options.batch_size <= 0) throw SpecError("batch_size must be positive");
   TrainingSetup& setup = model.setup();
-  CheckData(model, data, "fit");
+  CheckData(model, on_host, "fit");
   if (validation) CheckData(model, *validation, "fit validation data");
+  // The data moves to the model's device once per fit.
+  const Dataset data = OnDevice(on_host, model.device());
   at::Generator gen = JobGenerator(options.seed);
-  const ForwardContext ctx{/*training=*/true, &gen};
+  const ForwardContext ctx{/*training=*/true, &gen, model.device()};
   const int64_t n = data.xs[0].size(0);
   const int64_t steps = (n + options.batch_size - 1) / options.batch_size;
   const std::vector<at::Tensor> weights = model.graph().Weights();
@@ -121,14 +143,23 @@ void Fit(Model& model, const Dataset& data, const std::optional<Dataset>& valida
     metrics.Reset();
     StopMode stop = StopMode::kContinue;
     at::Tensor order = options.shuffle ? at::randperm(n, gen, at::TensorOptions().dtype(at::kLong)) : at::Tensor();
+    if (order.defined() && !model.device().is_cpu()) order = order.to(model.device());
     for (int64_t step = 0; step < steps; ++step) {
       const int64_t start = step * options.batch_size;
       const int64_t len = std::min(options.batch_size, n - start);
       Dataset batch = Rows(data, order, start, len);
       ClearGradients(weights);
       BatchResult r = RunBatch(model, batch, ctx);
-      r.loss.backward();
-      setup.optimizer->Step(weights);
+      if (setup.scaler) {
+        // float16: scaled backward, unscale before clipping, skip the step on inf/NaN.
+        setup.scaler->Scale(r.loss).backward();
+        const bool finite = setup.scaler->Unscale(weights);
+        if (finite) setup.optimizer->Step(weights);
+        setup.scaler->Update(finite);
+      } else {
+        r.loss.backward();
+        setup.optimizer->Step(weights);
+      }
       model.ApplyWeightMasks();
       metrics.Update(r.loss.item<double>(), r.output_losses, Detached(r.outputs), batch.ys, len);
       stop = stop_mode();
@@ -171,16 +202,22 @@ std::vector<at::Tensor> Predict(Model& model, const std::vector<at::Tensor>& xs,
   c10::NoGradGuard no_grad;
   std::optional<at::Generator> gen;
   if (training) gen = JobGenerator(seed);
-  const ForwardContext ctx{training, gen ? &*gen : nullptr};
+  const at::Device device = model.device();
+  const ForwardContext ctx{training, gen ? &*gen : nullptr, device};
+  const Precision precision = model.compiled() ? model.setup().precision : Precision::kFloat32;
   std::vector<std::vector<at::Tensor>> parts;
   const int64_t n = xs[0].size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
     const int64_t len = std::min(batch_size, n - start);
     std::vector<at::Tensor> batch;
-    for (const auto& x : xs) batch.push_back(x.narrow(0, start, len));
-    auto outs = model.graph().Forward(batch, ctx);
+    for (const auto& x : xs) batch.push_back(device.is_cpu() ? x.narrow(0, start, len) : x.narrow(0, start, len).to(device));
+    std::vector<at::Tensor> outs;
+    {
+      AutocastScope autocast(precision, device);
+      outs = model.graph().Forward(batch, ctx);
+    }
     if (parts.empty()) parts.resize(outs.size());
-    for (size_t i = 0; i < outs.size(); ++i) parts[i].push_back(outs[i]);
+    for (size_t i = 0; i < outs.size(); ++i) parts[i].push_back(outs[i].to(at::kCPU, at::kFloat));
   }
   std::vector<at::Tensor> result;
   for (auto& p : parts) result.push_back(p.size() == 1 ? p[0].contiguous() : at::cat(p, 0));
@@ -194,9 +231,9 @@ std::vector<at::Tensor> Gradients(Model& model, const Dataset& data, bool traini
   at::Generator gen = JobGenerator(seed);
   const std::vector<at::Tensor> weights = model.graph().Weights();
   ClearGradients(weights);
-  RunBatch(model, data, ForwardContext{training, &gen}).loss.backward();
+  RunBatch(model, OnDevice(data, model.device()), ForwardContext{training, &gen, model.device()}).loss.backward();
   std::vector<at::Tensor> grads;
-  for (const auto& w : weights) grads.push_back(w.grad().defined() ? w.grad().clone() : at::zeros_like(w));
+  for (const auto& w : weights) grads.push_back((w.grad().defined() ? w.grad().clone() : at::zeros_like(w)).cpu());
   ClearGradients(weights);
   return grads;
 }
