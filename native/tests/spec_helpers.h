@@ -67,6 +67,7 @@ inline LayerSpec L(const LstmSpec& s) {
   c.Set("return_sequences", s.return_sequences);
   c.Set("return_state", s.return_state);
   c.Set("go_backwards", s.go_backwards);
+  c.Set("stateful", s.stateful);
   c.Set("use_cudnn", FusedValue(s.use_cudnn));
   c.Set("kernel_regularizer", ToValue(s.kernel_regularizer));
   c.Set("recurrent_regularizer", ToValue(s.recurrent_regularizer));

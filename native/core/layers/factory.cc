@@ -4,9 +4,26 @@
 #include <utility>
 
 #include "../errors.h"
+#include "add.h"
+#include "additive_attention.h"
+#include "attention.h"
+#include "bidirectional.h"
+#include "concatenate.h"
 #include "dense.h"
 #include "dropout.h"
+#include "embedding.h"
+#include "gaussian_noise.h"
+#include "global_pooling_1d.h"
+#include "gru.h"
+#include "layer_normalization.h"
 #include "lstm.h"
+#include "masking.h"
+#include "multi_head_attention.h"
+#include "peephole_lstm.h"
+#include "position_embedding.h"
+#include "simple_rnn.h"
+#include "time_distributed.h"
+#include "transformer_encoder.h"
 
 namespace tl {
 namespace {
@@ -17,8 +34,26 @@ using Maker = std::unique_ptr<Layer> (*)(const ConfigReader&, const std::vector<
 const std::vector<std::pair<std::string, Maker>>& Table() {
   static const std::vector<std::pair<std::string, Maker>> table = {
       {"LSTM", &MakeLstm},
+      {"GRU", &MakeGru},
+      {"SimpleRNN", &MakeSimpleRnn},
+      {"PeepholeLSTM", &MakePeepholeLstm},
       {"Dense", &MakeDense},
       {"Dropout", &MakeDropout},
+      {"Embedding", &MakeEmbedding},
+      {"Masking", &MakeMasking},
+      {"GaussianNoise", &MakeGaussianNoise},
+      {"Bidirectional", &MakeBidirectional},
+      {"LayerNormalization", &MakeLayerNormalization},
+      {"Attention", &MakeAttention},
+      {"AdditiveAttention", &MakeAdditiveAttention},
+      {"MultiHeadAttention", &MakeMultiHeadAttention},
+      {"TransformerEncoder", &MakeTransformerEncoder},
+      {"PositionEmbedding", &MakePositionEmbedding},
+      {"GlobalAveragePooling1D", &MakeGlobalAveragePooling1D},
+      {"GlobalMaxPooling1D", &MakeGlobalMaxPooling1D},
+      {"TimeDistributed", &MakeTimeDistributed},
+      {"Concatenate", &MakeConcatenate},
+      {"Add", &MakeAdd},
   };
   return table;
 }

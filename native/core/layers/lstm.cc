@@ -4,19 +4,8 @@
 #include "../errors.h"
 #include "../initializers.h"
 #include "../scalar_activations.h"
-#include "lstm_loop.h"
 
 namespace tl {
-namespace {
-
-std::string FormatDouble(double v) {
-  std::string s = std::to_string(v);
-  s.erase(s.find_last_not_of('0') + 1);
-  if (!s.empty() && s.back() == '.') s.pop_back();
-  return s;
-}
-
-}  // namespace
 
 LstmSpec ParseLstmSpec(const ConfigReader& c) {
   LstmSpec s;
@@ -34,30 +23,39 @@ LstmSpec ParseLstmSpec(const ConfigReader& c) {
   s.return_sequences = c.Bool("return_sequences");
   s.return_state = c.Bool("return_state");
   s.go_backwards = c.Bool("go_backwards");
+  s.stateful = ReadStateful(c);
   s.use_cudnn = c.Fused("use_cudnn");
   s.kernel_regularizer = c.Regularizer("kernel_regularizer");
   s.recurrent_regularizer = c.Regularizer("recurrent_regularizer");
   s.bias_regularizer = c.Regularizer("bias_regularizer");
-  if (c.Has("stateful") && c.Bool("stateful")) c.Fail("stateful", "stateful LSTMs are not supported yet");
   return s;
+}
+
+RecurrentOptions RecurrentOptionsOf(const LstmSpec& spec) {
+  RecurrentOptions o;
+  o.name = spec.name;
+  o.units = spec.units;
+  o.return_sequences = spec.return_sequences;
+  o.return_state = spec.return_state;
+  o.go_backwards = spec.go_backwards;
+  o.stateful = spec.stateful;
+  o.dropout = spec.dropout;
+  o.recurrent_dropout = spec.recurrent_dropout;
+  o.use_cudnn = spec.use_cudnn;
+  return o;
 }
 
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes) {
   LstmSpec spec = ParseLstmSpec(config);
-  if (input_shapes.size() != 1) {
-    throw ShapeError(config.where() + " takes one input but was called on " + std::to_string(input_shapes.size()));
-  }
-  return std::make_unique<Lstm>(spec, input_shapes[0]);
+  return std::make_unique<Lstm>(spec, RecurrentInputShape(config, input_shapes, 2, spec.units));
 }
 
-Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : Layer(spec.name, "LSTM"), spec_(spec), input_shape_(input_shape) {
-  if (input_shape.size() != 2) {
-    throw ShapeError("Layer '" + spec.name + "' (LSTM) expects inputs of rank 3 [batch, timesteps, features]");
-  }
-  const int64_t input_dim = input_shape[1];
+Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape, const std::string& class_name)
+    : Recurrent(class_name, RecurrentOptionsOf(spec), input_shape, /*gates=*/4, /*num_states=*/2), spec_(spec),
+      // Validate the activation names now, so a bad spec fails at build, not at the first batch.
+      act_(GetActivation(spec.activation)), ract_(GetActivation(spec.recurrent_activation)) {
   const int64_t units = spec.units;
-  if (input_dim <= 0 || units <= 0) throw ShapeError("Layer '" + spec.name + "': invalid input_dim or units");
-  kernel_ = Initialize(spec.kernel_initializer, {input_dim, 4 * units}).set_requires_grad(true);
+  kernel_ = Initialize(spec.kernel_initializer, {input_dim(), 4 * units}).set_requires_grad(true);
   recurrent_kernel_ = Initialize(spec.recurrent_initializer, {units, 4 * units}).set_requires_grad(true);
   if (spec.use_bias) {
     auto bias = Initialize(spec.bias_initializer, {4 * units});
@@ -70,90 +68,54 @@ Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape) : Layer(spec.name, "L
   Regularize(kernel_, spec.kernel_regularizer);
   Regularize(recurrent_kernel_, spec.recurrent_regularizer);
   Regularize(bias_, spec.bias_regularizer);
-  // Validate the activation names now, so a bad spec fails at build, not at the first batch.
-  GetActivation(spec.activation);
-  GetActivation(spec.recurrent_activation);
   if (spec.activation != "tanh") {
-    fused_blocker_ = "activation='" + spec.activation + "'";
+    SetFusedBlocker("activation='" + spec.activation + "'");
   } else if (spec.recurrent_activation != "sigmoid") {
-    fused_blocker_ = "recurrentActivation='" + spec.recurrent_activation + "'";
-  }
-  if (spec.use_cudnn == UseFused::kAlways && (!fused_blocker_.empty() || spec.recurrent_dropout > 0)) {
-    throw SpecError("Layer '" + spec.name + "': use_cudnn=true but the fused kernel cannot compute " +
-                    (fused_blocker_.empty() ? "recurrent_dropout > 0" : fused_blocker_));
+    SetFusedBlocker("recurrentActivation='" + spec.recurrent_activation + "'");
+  } else {
+    SetFusedBlocker("");
   }
 }
 
-bool Lstm::UsesFused(bool training) const {
-  if (spec_.use_cudnn == UseFused::kNever || !fused_blocker_.empty()) return false;
-  return !(training && spec_.recurrent_dropout > 0);
-}
-
-LayerOutput Lstm::Call(const std::vector<at::Tensor>& inputs, const std::vector<at::Tensor>& masks,
-                       const ForwardContext& ctx) {
-  return {Forward(SingleInput(inputs), ctx), at::Tensor()};
-}
-
-std::vector<at::Tensor> Lstm::Forward(const at::Tensor& input, const ForwardContext& ctx) {
-  if (input.dim() != 3 || input.size(2) != input_shape_[1]) {
-    throw ShapeError("Layer '" + spec_.name + "' (LSTM) expects input [batch, timesteps, " +
-                     std::to_string(input_shape_[1]) + "] but received " + c10::str(input.sizes()));
-  }
-  at::Tensor x = spec_.go_backwards ? input.flip({1}) : input;
-  if (ctx.training && spec_.dropout > 0) {
-    // Keras: one input mask per sequence, shared by every timestep.
-    x = x * DropoutMask({x.size(0), 1, x.size(2)}, spec_.dropout, ctx);
-  }
-  if (UsesFused(ctx.training)) return ForwardFused(x);
-  at::Tensor recurrent_mask;
-  if (ctx.training && spec_.recurrent_dropout > 0) {
-    recurrent_mask = DropoutMask({x.size(0), spec_.units}, spec_.recurrent_dropout, ctx);
-  }
-  return ForwardLoop(x, recurrent_mask);
-}
-
-std::vector<at::Tensor> Lstm::ForwardFused(const at::Tensor& x) const {
-  const int64_t batch = x.size(0);
-  auto h0 = at::zeros({1, batch, spec_.units}, x.options());
-  auto c0 = at::zeros({1, batch, spec_.units}, x.options());
+Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
+                                      const std::vector<at::Tensor>& states) const {
+  // Keras's gate order i, f, c, o is LibTorch's i, f, g, o: the weights go in transposed.
   std::vector<at::Tensor> params = {kernel_.t(), recurrent_kernel_.t()};
   if (spec_.use_bias) {
     params.push_back(bias_);
-    params.push_back(at::zeros({4 * spec_.units}, x.options()));
+    params.push_back(at::zeros({4 * spec_.units}, input.options()));
   }
-  auto result = at::lstm(x, {h0, c0}, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
-                         /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true);
-  at::Tensor sequence = std::get<0>(result);
-  at::Tensor h = std::get<1>(result).squeeze(0);
-  at::Tensor c = std::get<2>(result).squeeze(0);
-  std::vector<at::Tensor> out = {spec_.return_sequences ? sequence : h};
-  if (spec_.return_state) {
-    out.push_back(h);
-    out.push_back(c);
-  }
-  return out;
+  const std::vector<at::Tensor> hx = {states[0].unsqueeze(0), states[1].unsqueeze(0)};
+  auto result = batch_sizes.defined()
+                    ? at::lstm(input, batch_sizes, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
+                               /*train=*/false, /*bidirectional=*/false)
+                    : at::lstm(input, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
+                               /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true);
+  return {std::get<0>(result), {std::get<1>(result).squeeze(0), std::get<2>(result).squeeze(0)}};
 }
 
-std::vector<at::Tensor> Lstm::ForwardLoop(const at::Tensor& x, const at::Tensor& recurrent_mask) const {
-  const Activation act = GetActivation(spec_.activation);
-  const Activation ract = GetActivation(spec_.recurrent_activation);
-  const int64_t batch = x.size(0);
-  // The input projection of every timestep as one GEMM; then one GEMM per step.
-  at::Tensor projected = at::matmul(x, kernel_);
-  if (spec_.use_bias) projected = projected + bias_;
-  // unbind once: select() per step makes backward 5-7x slower (a full-size zero grad per step).
-  return RunLstmLoop(projected.unbind(1), batch, spec_.units, spec_.return_sequences, spec_.return_state, act, ract,
-                     [&](const at::Tensor& step, const at::Tensor& h) {
-                       return at::addmm(step, recurrent_mask.defined() ? h * recurrent_mask : h, recurrent_kernel_);
-                     },
-                     x.options());
+at::Tensor Lstm::Project(const at::Tensor& x, const at::Tensor& dropout_mask) const {
+  return ProjectGates(x, kernel_, spec_.use_bias ? bias_ : at::Tensor(), dropout_mask, 4);
 }
 
-bool Lstm::CallLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
+std::vector<at::Tensor> Lstm::Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
+                                   const at::Tensor& recurrent_mask) const {
+  const at::Tensor& h = states[0];
+  const at::Tensor& c = states[1];
+  const at::Tensor z = recurrent_mask.defined()
+                           ? projected + RecurrentGates(h, recurrent_kernel_, recurrent_mask, 4)
+                           : at::addmm(projected, h, recurrent_kernel_);
+  auto gates = z.chunk(4, 1);
+  at::Tensor c_next = ract_(gates[1]) * c + ract_(gates[0]) * act_(gates[2]);
+  at::Tensor h_next = ract_(gates[3]) * act_(c_next);
+  return {h_next, c_next};
+}
+
+bool Lstm::LeanForward(const at::Tensor& input, std::vector<at::Tensor>* out) const {
   const ScalarActivation act = GetScalarActivation(spec_.activation);
   const ScalarActivation ract = GetScalarActivation(spec_.recurrent_activation);
   if (!act || !ract || !kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous()) return false;
-  if (input.dim() != 3 || input.size(2) != input_shape_[1]) return false;  // Forward reports the error
+  if (input.dim() != 3 || input.size(2) != input_dim() || input.size(1) == 0) return false;  // Call reports it
   const at::Tensor x = input.contiguous();
   const int64_t batch = x.size(0), steps = x.size(1), features = x.size(2), units = spec_.units, width = 4 * units;
   const float* kernel = kernel_.data_ptr<float>();
@@ -195,32 +157,6 @@ bool Lstm::CallLean(const at::Tensor& input, std::vector<at::Tensor>* out) const
 std::vector<at::Tensor> Lstm::Weights() const {
   if (spec_.use_bias) return {kernel_, recurrent_kernel_, bias_};
   return {kernel_, recurrent_kernel_};
-}
-
-std::vector<Shape> Lstm::OutputShapes() const {
-  Shape main = spec_.return_sequences ? Shape{input_shape_[0], spec_.units} : Shape{spec_.units};
-  if (!spec_.return_state) return {main};
-  return {main, {spec_.units}, {spec_.units}};
-}
-
-LayerInfo Lstm::Describe() const {
-  LayerInfo info = Layer::Describe();
-  const char* fused = "fused at::lstm";
-  const char* loop = "cell loop";
-  KernelChoice k;
-  k.training = UsesFused(true) ? fused : loop;
-  k.inference = UsesFused(false) ? fused : loop;
-  if (spec_.use_cudnn == UseFused::kNever) {
-    k.reason = "useCudnn=false";
-  } else if (!fused_blocker_.empty()) {
-    k.reason = fused_blocker_ + " needs the cell loop";
-  } else if (spec_.recurrent_dropout > 0) {
-    k.reason = "recurrentDropout=" + FormatDouble(spec_.recurrent_dropout) + " needs the cell loop in training";
-  } else {
-    k.reason = "tanh/sigmoid without recurrent dropout";
-  }
-  info.kernel = k;
-  return info;
 }
 
 }  // namespace tl

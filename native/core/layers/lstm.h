@@ -1,42 +1,44 @@
 // Keras LSTM: gates i, f, c, o; kernel [input_dim, 4*units], recurrent kernel
 // [units, 4*units], one bias [4*units]. Two kernels compute the same function:
 // LibTorch's fused at::lstm (cuDNN on CUDA) when the math allows it, and an explicit
-// cell loop for the Keras-only variants (other activations, recurrent dropout).
+// cell loop for the Keras-only variants (other activations, recurrent dropout, masks that
+// are not right-padded). Masks, states and go_backwards live in the recurrent base.
 #pragma once
 
-#include "layer.h"
+#include "../activations.h"
+#include "rnn_base.h"
 
 namespace tl {
 
 /// Reads a Keras LSTM config.
 LstmSpec ParseLstmSpec(const ConfigReader& config);
 
-class Lstm : public Layer {
+/// The options of the recurrent base, from an LSTM spec.
+RecurrentOptions RecurrentOptionsOf(const LstmSpec& spec);
+
+class Lstm : public Recurrent {
  public:
-  Lstm(const LstmSpec& spec, const Shape& input_shape);
+  Lstm(const LstmSpec& spec, const Shape& input_shape) : Lstm(spec, input_shape, "LSTM") {}
 
-  LayerOutput Call(const std::vector<at::Tensor>& inputs, const std::vector<at::Tensor>& masks,
-                   const ForwardContext& ctx) override;
-  /// The single-input call: {output} or {output, h, c} with return_state.
-  std::vector<at::Tensor> Forward(const at::Tensor& x, const ForwardContext& ctx);
-  bool CallLean(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
   std::vector<at::Tensor> Weights() const override;
-  std::vector<Shape> OutputShapes() const override;
-  LayerInfo Describe() const override;
-
   const LstmSpec& spec() const { return spec_; }
-  /// Whether the fused kernel runs for this call.
-  bool UsesFused(bool training) const;
 
- private:
-  std::vector<at::Tensor> ForwardFused(const at::Tensor& x) const;
-  std::vector<at::Tensor> ForwardLoop(const at::Tensor& x, const at::Tensor& recurrent_mask) const;
+ protected:
+  /// For variants of the LSTM cell (PeepholeLSTM).
+  Lstm(const LstmSpec& spec, const Shape& input_shape, const std::string& class_name);
+
+  std::string FusedName() const override { return "fused at::lstm"; }
+  std::string FusedConditions() const override { return "tanh/sigmoid"; }
+  FusedResult RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
+                       const std::vector<at::Tensor>& states) const override;
+  at::Tensor Project(const at::Tensor& x, const at::Tensor& dropout_mask) const override;
+  std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
+                               const at::Tensor& recurrent_mask) const override;
+  bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
 
   LstmSpec spec_;
-  Shape input_shape_;
+  Activation act_, ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
-  /// Why the fused kernel cannot compute this layer's math ("" when it can).
-  std::string fused_blocker_;
 };
 
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes);

@@ -22,7 +22,8 @@ Graph::Graph(const ModelSpec& spec) : spec_(spec) {
   // Shapes and mask flags of every tensor produced so far, by node.
   std::vector<std::vector<Shape>> shapes(spec.nodes.size());
   std::vector<bool> masked(spec.nodes.size(), false);
-  std::vector<Layer*> built(spec.layers.size(), nullptr);
+  // Layers in the spec's order (Keras's weight order), built at their first call.
+  layers_.resize(spec.layers.size());
   const auto resolve = [&](const TensorRef& ref, size_t at, const std::string& what) -> std::pair<Shape, bool> {
     if (ref.node < 0) {
       if (ref.index < 0 || ref.index >= static_cast<int64_t>(spec.inputs.size()) ) {
@@ -55,21 +56,22 @@ Graph::Graph(const ModelSpec& spec) : spec_(spec) {
       in_shapes.push_back(shape);
       in_masked.push_back(m);
     }
-    Layer* layer = built[node.layer];
-    if (layer == nullptr) {
-      layers_.push_back(MakeLayer(layer_spec, in_shapes));
-      layer = built[node.layer] = layers_.back().get();
-    }
+    if (layers_[node.layer] == nullptr) layers_[node.layer] = MakeLayer(layer_spec, in_shapes);
+    Layer* layer = layers_[node.layer].get();
     masked[n] = layer->OutputMasked(in_masked);
     shapes[n] = layer->OutputShapes();
-    Node built_node{layer, node.inputs, std::nullopt};
+    Node built_node{layer, node.inputs, std::nullopt, in_masked[0]};
     if (const Value* activity = layer_spec.config.Find("activity_regularizer"); activity && !activity->is_null()) {
       built_node.activity_regularizer = ConfigReader(layer_spec.config, what).Regularizer("activity_regularizer");
     }
     nodes_.push_back(std::move(built_node));
   }
   for (const TensorRef& ref : spec.outputs) output_shapes_.push_back(resolve(ref, spec.nodes.size(), "A model output").first);
-  // Layers never called keep no weights; Keras would not build them either.
+  for (size_t i = 0; i < layers_.size(); ++i) {
+    if (layers_[i] == nullptr) {
+      throw SpecError("Layer '" + spec.layers[i].name + "' (" + spec.layers[i].class_name + ") is never called in the model");
+    }
+  }
   chain_ = spec.inputs.size() == 1;
   for (const TensorRef& ref : spec.outputs) chain_ = chain_ && ref.node == static_cast<int64_t>(nodes_.size()) - 1;
   for (size_t n = 0; chain_ && n < nodes_.size(); ++n) {

@@ -40,6 +40,8 @@ class Graph {
 
   const ModelSpec& spec() const { return spec_; }
   const std::vector<std::unique_ptr<Layer>>& layers() const { return layers_; }
+  /// Whether a mask reaches the first input of node `n` (call `n` of the spec's nodes).
+  bool NodeInputMasked(size_t n) const { return nodes_.at(n).input_masked; }
   size_t num_inputs() const { return spec_.inputs.size(); }
   size_t num_outputs() const { return spec_.outputs.size(); }
   /// Output shapes without batch.
@@ -50,6 +52,8 @@ class Graph {
     Layer* layer;
     std::vector<TensorRef> inputs;
     std::optional<RegularizerSpec> activity_regularizer;
+    /// Whether a mask reaches this call's first input.
+    bool input_masked = false;
   };
   /// Whether the lean single-sample loops may run this call.
   bool Lean(const std::vector<at::Tensor>& inputs, const ForwardContext& ctx) const;

@@ -29,14 +29,14 @@ class QLstm : public QuantizedLayer {
     bias_ = bias;
   }
 
-  std::vector<at::Tensor> Forward(const at::Tensor& input) const override {
+  LayerOutput Forward(const at::Tensor& input, const at::Tensor&) const override {
     at::Tensor x = spec_.go_backwards ? input.flip({1}) : input;
     const int64_t batch = x.size(0);
     // Input projection of every timestep at once; then one int8 product per step.
-    return RunLstmLoop(input_->Forward(x).unbind(1), batch, spec_.units, spec_.return_sequences, spec_.return_state,
+    return {RunLstmLoop(input_->Forward(x).unbind(1), batch, spec_.units, spec_.return_sequences, spec_.return_state,
                        act_, ract_,
                        [this](const at::Tensor& step, const at::Tensor& h) { return step + recurrent_->Forward(h); },
-                       x.options());
+                       x.options()), at::Tensor()};
   }
 
   std::vector<QuantizedWeight> Weights() const override {
@@ -73,7 +73,9 @@ class QDense : public QuantizedLayer {
       : spec_(spec), input_shape_(input_shape), act_(GetActivation(spec.activation)), bias_(bias) {
     linear_ = MakeInt8Linear(kernel.t(), bias);
   }
-  std::vector<at::Tensor> Forward(const at::Tensor& x) const override { return {act_(linear_->Forward(x))}; }
+  LayerOutput Forward(const at::Tensor& x, const at::Tensor& mask) const override {
+    return {{act_(linear_->Forward(x))}, mask};  // Dense passes its input's mask through
+  }
   std::vector<QuantizedWeight> Weights() const override {
     std::vector<QuantizedWeight> w = {MatrixWeight(spec_.name + "/kernel", *linear_)};
     if (bias_.defined()) w.push_back({spec_.name + "/bias", bias_, at::Tensor()});
@@ -106,8 +108,8 @@ class QDense : public QuantizedLayer {
 class QFloat : public QuantizedLayer {
  public:
   explicit QFloat(Layer* layer) : layer_(layer) {}
-  std::vector<at::Tensor> Forward(const at::Tensor& x) const override {
-    return layer_->Call({x}, {at::Tensor()}, ForwardContext{}).tensors;
+  LayerOutput Forward(const at::Tensor& x, const at::Tensor& mask) const override {
+    return layer_->Call({x}, {mask}, ForwardContext{});
   }
   std::vector<QuantizedWeight> Weights() const override {
     std::vector<QuantizedWeight> out;
@@ -145,9 +147,13 @@ QuantizedSequential::QuantizedSequential(const ModelSpec& spec, const std::vecto
     output_indices_.push_back(ref.index);
   }
   Shape shape = input_shape_;
-  for (const auto& layer : reference_->layers()) {
+  for (size_t n = 0; n < reference_->layers().size(); ++n) {
+    const auto& layer = reference_->layers()[n];
     const auto w = layer->Weights();
-    if (const auto* lstm = dynamic_cast<const Lstm*>(layer.get())) {
+    // Only the plain LSTM has an int8 twin (not PeepholeLSTM, nor a stateful LSTM's carry, nor
+    // an LSTM fed a mask: the int8 loop has no masked steps).
+    const auto* lstm = dynamic_cast<const Lstm*>(layer.get());
+    if (lstm != nullptr && layer->class_name() == "LSTM" && !lstm->spec().stateful && !reference_->NodeInputMasked(n)) {
       layers_.push_back(std::make_unique<QLstm>(lstm->spec(), shape, w[0], w[1], lstm->spec().use_bias ? w[2] : at::Tensor()));
     } else if (const auto* dense = dynamic_cast<const Dense*>(layer.get())) {
       layers_.push_back(std::make_unique<QDense>(dense->spec(), shape, w[0], dense->spec().use_bias ? w[1] : at::Tensor()));
@@ -175,10 +181,10 @@ std::vector<at::Tensor> QuantizedSequential::Predict(const at::Tensor& x, int64_
   std::vector<std::vector<at::Tensor>> parts;
   const int64_t n = x.size(0);
   for (int64_t start = 0; start < n; start += batch_size) {
-    std::vector<at::Tensor> all = {x.narrow(0, start, std::min(batch_size, n - start))};
-    for (const auto& layer : layers_) all = layer->Forward(all[0]);
+    LayerOutput all{{x.narrow(0, start, std::min(batch_size, n - start))}, at::Tensor()};
+    for (const auto& layer : layers_) all = layer->Forward(all.tensors[0], all.mask);
     std::vector<at::Tensor> out;
-    for (int64_t index : output_indices_) out.push_back(all.at(index));
+    for (int64_t index : output_indices_) out.push_back(all.tensors.at(index));
     if (parts.empty()) parts.resize(out.size());
     for (size_t i = 0; i < out.size(); ++i) parts[i].push_back(out[i]);
   }

@@ -25,7 +25,8 @@ struct QuantizedWeight {
 class QuantizedLayer {
  public:
   virtual ~QuantizedLayer() = default;
-  virtual std::vector<at::Tensor> Forward(const at::Tensor& x) const = 0;
+  /// One call on `x` with its mask (undefined: none): outputs and the main output's mask.
+  virtual LayerOutput Forward(const at::Tensor& x, const at::Tensor& mask) const = 0;
   virtual std::vector<QuantizedWeight> Weights() const = 0;
   virtual int64_t bytes() const = 0;
   virtual int64_t float_bytes() const = 0;
