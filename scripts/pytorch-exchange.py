@@ -11,11 +11,14 @@ The first run makes a virtual environment in .cache/torch-venv (gitignored) with
 and numpy (torch's CPU wheel index when it is reachable, else PyPI), then re-runs itself there;
 TORCH_PYTHON=/path/to/python uses an existing interpreter that has them instead.
 
-fixtures: for each case of CASES, builds the PyTorch model (nn.LSTM(batch_first=True), nn.Linear,
-  nn.Dropout; PyTorch's own seeded initialization, so both LSTM biases are non-zero), saves its
-  state_dict with safetensors.torch.save_file as <name>.safetensors, an input and PyTorch's output
-  for it as <name>.io.safetensors, and cases.json (the cases and the versions used). The vitest
-  test test/native/pytorch-exchange.test.ts loads them with loadStateDict and compares predict with
+fixtures: for each case of CASES, builds the PyTorch model (nn.LSTM / nn.GRU(batch_first=True), stacked
+  into num_layers=n where the case maps Keras layers onto one module, bidirectional=True for a Keras
+  Bidirectional, nn.Linear, nn.Embedding, nn.LayerNorm, nn.Dropout; PyTorch's own seeded
+  initialization, so both recurrent biases are non-zero, with LayerNorm's weight and bias drawn too),
+  saves its state_dict with safetensors.torch.save_file as <name>.safetensors, an input and PyTorch's
+  output for it as <name>.io.safetensors (token ids as float32 for an Embedding case, torch-lstm's input
+  dtype), and cases.json (the cases and the versions used). The vitest test
+  test/native/pytorch-exchange.test.ts loads them with loadStateDict and compares predict with
   PyTorch's output (1e-5). Small files (a few KB), committed.
 check: runs test/native/pytorch/write-exports.ts (vite-node; the addon must be built), which builds
   each case in torch-lstm with seeded weights, saveStateDict()s it and writes an input and
@@ -23,9 +26,14 @@ check: runs test/native/pytorch/write-exports.ts (vite-node; the addon must be b
   the PyTorch model with load_state_dict(strict=True) and compares outputs (1e-5).
 Exits 1 when an output differs by more than 1e-5.
 
+The PyTorch side of a Bidirectional case without return_sequences takes h_n of both directions (what
+Keras merges), not out[:, -1]. A Keras GRU maps to nn.GRU only with reset_after=True (the default).
+
 Recorded result (Python 3.11.7, torch 2.15.0+cu132 from PyPI run on CPU, safetensors 0.8.0, numpy
-2.4.6, torch-lstm 0.1.0): torch-lstm -> PyTorch, all 5 cases load with strict=True and match within
-1e-5 (worst 6e-8); PyTorch -> torch-lstm, the 5 fixtures match in the vitest test (worst 6e-8).
+2.4.6, torch-lstm 0.1.0), 10 cases (LSTM, stacked nn.LSTM, no bias, GRU, stacked nn.GRU, two-layer
+bidirectional nn.LSTM, bidirectional nn.GRU, Embedding + LSTM + LayerNorm): torch-lstm -> PyTorch, all
+10 load with strict=True and match within 1e-5 (worst 6e-8); PyTorch -> torch-lstm, the 10 fixtures
+match in the vitest test (worst 2.4e-7, the LayerNorm case).
 """
 import json
 import os
@@ -91,8 +99,59 @@ CASES = [
         ],
         "modules": {"dense": "head"},
     },
+    {
+        "name": "gru-dense",
+        "input_shape": [6, 3],
+        "layers": [
+            {"class_name": "GRU", "name": "gru", "units": 5, "use_bias": True, "return_sequences": False},
+            {"class_name": "Dense", "name": "dense", "units": 2, "use_bias": True},
+        ],
+        "modules": {},
+    },
+    {
+        "name": "two-layer-nn-gru",
+        "input_shape": [7, 3],
+        "layers": [
+            {"class_name": "GRU", "name": "gru", "units": 4, "use_bias": True, "return_sequences": True},
+            {"class_name": "GRU", "name": "gru_1", "units": 4, "use_bias": True, "return_sequences": False},
+            {"class_name": "Dense", "name": "dense", "units": 1, "use_bias": True},
+        ],
+        "modules": {"gru": "rnn", "gru_1": {"module": "rnn", "layer": 1}, "dense": "fc"},
+    },
+    {
+        "name": "bidirectional-lstm-two-layers",
+        "input_shape": [6, 3],
+        "layers": [
+            {"class_name": "Bidirectional", "name": "bidirectional", "layer": {"class_name": "LSTM", "units": 4, "use_bias": True, "return_sequences": True}},
+            {"class_name": "Bidirectional", "name": "bidirectional_1", "layer": {"class_name": "LSTM", "units": 4, "use_bias": True, "return_sequences": False}},
+            {"class_name": "Dense", "name": "dense", "units": 2, "use_bias": True},
+        ],
+        "modules": {"bidirectional": "rnn", "bidirectional_1": {"module": "rnn", "layer": 1}},
+    },
+    {
+        "name": "bidirectional-gru-sequences",
+        "input_shape": [5, 2],
+        "layers": [
+            {"class_name": "Bidirectional", "name": "bidirectional", "layer": {"class_name": "GRU", "units": 3, "use_bias": True, "return_sequences": True}},
+            {"class_name": "Dense", "name": "dense", "units": 2, "use_bias": True},
+        ],
+        "modules": {},
+    },
+    {
+        "name": "embedding-lstm-layernorm",
+        "input_shape": [7],
+        "vocab": 12,
+        "layers": [
+            {"class_name": "Embedding", "name": "embedding", "input_dim": 12, "output_dim": 4},
+            {"class_name": "LSTM", "name": "lstm", "units": 5, "use_bias": True, "return_sequences": True},
+            {"class_name": "LayerNormalization", "name": "layer_normalization", "epsilon": 1e-5},
+            {"class_name": "Dense", "name": "dense", "units": 2, "use_bias": True},
+        ],
+        "modules": {"layer_normalization": "norm"},
+    },
 ]
 BATCH = 4
+RECURRENT = ("LSTM", "GRU", "Bidirectional")
 
 
 def venv_python() -> Path:
@@ -131,10 +190,13 @@ def module_refs(case):
 
 
 def build_torch_model(case):
-    """The PyTorch model of a case: consecutive Keras LSTMs mapped to one module become one nn.LSTM(num_layers=n)."""
+    """The PyTorch model of a case: consecutive Keras recurrent layers mapped to one module become one
+    nn.LSTM / nn.GRU(num_layers=n); a Keras Bidirectional is the module with bidirectional=True."""
+    import torch
     import torch.nn as nn
 
     refs = module_refs(case)
+    rnn_classes = {"LSTM": nn.LSTM, "GRU": nn.GRU}
 
     class Net(nn.Module):
         def __init__(self):
@@ -148,31 +210,64 @@ def build_torch_model(case):
                     self.plan.append((layer["name"], "dropout", None))
                     continue
                 module, index = refs[layer["name"]]
-                if kind == "LSTM":
+                if kind in RECURRENT:
+                    inner = layer["layer"] if kind == "Bidirectional" else layer
+                    bidirectional = kind == "Bidirectional"
+                    cls = rnn_classes[inner["class_name"]]
+                    plan_kind = ("bi-" if bidirectional else "") + inner["class_name"].lower()
                     if index > 0:
-                        lstm = getattr(self, module)
-                        assert lstm.hidden_size == layer["units"] and self.plan[-1][0] == module
-                        setattr(self, module, nn.LSTM(lstm.input_size, lstm.hidden_size, num_layers=index + 1, bias=layer["use_bias"], batch_first=True))
-                        self.plan[-1] = (module, "lstm", layer["return_sequences"])
+                        rnn = getattr(self, module)
+                        assert rnn.hidden_size == inner["units"] and self.plan[-1][0] == module
+                        setattr(self, module, cls(rnn.input_size, rnn.hidden_size, num_layers=index + 1, bias=inner["use_bias"],
+                                                  batch_first=True, bidirectional=bidirectional))
+                        self.plan[-1] = (module, plan_kind, inner["return_sequences"])
                     else:
-                        self.add_module(module, nn.LSTM(features, layer["units"], bias=layer["use_bias"], batch_first=True))
-                        self.plan.append((module, "lstm", layer["return_sequences"]))
+                        self.add_module(module, cls(features, inner["units"], bias=inner["use_bias"], batch_first=True, bidirectional=bidirectional))
+                        self.plan.append((module, plan_kind, inner["return_sequences"]))
+                    features = inner["units"] * (2 if bidirectional else 1)
+                elif kind == "Embedding":
+                    self.add_module(module, nn.Embedding(layer["input_dim"], layer["output_dim"]))
+                    self.plan.append((module, "embedding", None))
+                    features = layer["output_dim"]
+                elif kind == "LayerNormalization":
+                    norm = nn.LayerNorm(features, eps=layer["epsilon"])
+                    with torch.no_grad():  # PyTorch starts at ones / zeros: make the fixture exercise both tensors
+                        norm.weight.uniform_(0.5, 1.5)
+                        norm.bias.uniform_(-0.5, 0.5)
+                    self.add_module(module, norm)
+                    self.plan.append((module, "norm", None))
                 else:
                     self.add_module(module, nn.Linear(features, layer["units"], bias=layer["use_bias"]))
                     self.plan.append((module, "linear", None))
-                features = layer["units"]
+                    features = layer["units"]
 
         def forward(self, x):
             for name, kind, return_sequences in self.plan:
                 module = getattr(self, name)
-                if kind == "lstm":
+                if kind == "embedding":
+                    x = module(x.long())
+                elif kind in ("lstm", "gru"):
                     out, _ = module(x)
                     x = out if return_sequences else out[:, -1, :]
+                elif kind in ("bi-lstm", "bi-gru"):
+                    out, state = module(x)
+                    h_n = state[0] if kind == "bi-lstm" else state
+                    # Keras merges each direction's last output: h_n of the top layer, not out[:, -1].
+                    x = out if return_sequences else torch.cat([h_n[-2], h_n[-1]], dim=-1)
                 else:
                     x = module(x)
             return x
 
     return Net().eval()
+
+
+def case_input(case):
+    """An input batch for a case: token ids (as float32, torch-lstm's input dtype) or normal values."""
+    import torch
+
+    if "vocab" in case:
+        return torch.randint(0, case["vocab"], (BATCH, *case["input_shape"])).float()
+    return torch.randn(BATCH, *case["input_shape"])
 
 
 def versions():
@@ -196,7 +291,7 @@ def write_fixtures() -> None:
     for i, case in enumerate(CASES):
         torch.manual_seed(1234 + i)
         model = build_torch_model(case)
-        x = torch.randn(BATCH, *case["input_shape"])
+        x = case_input(case)
         with torch.no_grad():
             y = model(x)
         state = {k: v.contiguous() for k, v in model.state_dict().items()}

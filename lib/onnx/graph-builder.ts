@@ -43,6 +43,11 @@ export interface OnnxValue {
   name: string;
   shape: Shape;
   timeMajor: boolean;
+  /**
+   * The Keras mask the value carries (from an Embedding with `maskZero` or a Masking layer):
+   * a bool tensor `[batch, timesteps]`, batch-major whatever the value's layout.
+   */
+  mask?: string;
 }
 
 /** Little-endian bytes of `data` (a view when the machine is little-endian). */
@@ -53,6 +58,12 @@ function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i += size) for (let k = 0; k < size; k++) out[i + k] = bytes[i + size - 1 - k]!;
   return out;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Symbolic names of unknown dimensions: `batch`, then `timesteps` for a sequence. */
@@ -85,6 +96,10 @@ export class GraphBuilder {
   /** Node names in use (ONNX keeps them apart from value names). */
   readonly #nodeNames = new Set<string>();
   readonly #int64Constants = new Map<string, string>();
+  /** Values renamed to a graph output's name by {@link output}. */
+  readonly #renamed = new Map<string, string>();
+  /** Initializers by scoped base name, to share an identical one (a layer applied twice) rather than copy it. */
+  readonly #initializersByStem = new Map<string, TensorProtoJson[]>();
 
   constructor(name: string, opset: number) {
     this.#name = name;
@@ -121,17 +136,44 @@ export class GraphBuilder {
     return this.node(opType, inputs, [output], attributes)[0]!;
   }
 
-  /** Adds a float32 (`Float32Array`) or int64 (`BigInt64Array`) initializer; returns its name. */
+  /**
+   * Adds a float32 (`Float32Array`) or int64 (`BigInt64Array`) initializer; returns its name.
+   * An identical initializer made under the same scoped name (a shared layer's second call) is
+   * reused rather than stored twice.
+   */
   initializer(base: string, dims: readonly number[], data: Float32Array | BigInt64Array): string {
     const size = dims.reduce((a, b) => a * b, 1);
     if (size !== data.length) throw new Error(`Internal error: initializer ${base} has dims [${dims.join(', ')}] but ${data.length} values`);
-    const name = this.uniqueName(base);
-    this.#initializers.push({
-      name,
-      dims: [...dims],
-      data_type: data instanceof BigInt64Array ? DataType.INT64 : DataType.FLOAT,
-      raw_data: littleEndianBytes(data),
-    });
+    const dataType = data instanceof BigInt64Array ? DataType.INT64 : DataType.FLOAT;
+    const bytes = littleEndianBytes(data);
+    const stem = this.scope ? `${this.scope}/${base}` : base;
+    const same = this.#initializersByStem.get(stem) ?? [];
+    const existing = same.find((t) => t.data_type === dataType && t.dims.join() === dims.join() && equalBytes(t.raw_data, bytes));
+    if (existing) return existing.name;
+    const tensor: TensorProtoJson = { name: this.uniqueName(base), dims: [...dims], data_type: dataType, raw_data: bytes };
+    this.#initializers.push(tensor);
+    this.#initializersByStem.set(stem, [...same, tensor]);
+    return tensor.name;
+  }
+
+  /** A float32 scalar constant, shared by every node that needs the same value. */
+  float32(value: number): string {
+    return this.#shared(`f32:${value}`, () => this.initializer(`const_f32_${String(value).replace('-', 'm').replace('.', 'p')}`, [], Float32Array.of(value)));
+  }
+
+  /** An int64 scalar constant, shared. */
+  int64(value: number): string {
+    return this.#shared(`i64:${value}`, () => this.initializer(`const_i64_scalar_${String(value).replace('-', 'm')}`, [], BigInt64Array.of(BigInt(value))));
+  }
+
+  #shared(key: string, make: () => string): string {
+    const existing = this.#int64Constants.get(key);
+    if (existing) return existing;
+    const scope = this.scope;
+    this.scope = '';
+    const name = make();
+    this.scope = scope;
+    this.#int64Constants.set(key, name);
     return name;
   }
 
@@ -161,15 +203,18 @@ export class GraphBuilder {
    */
   output(value: OnnxValue, name: string): void {
     if (value.timeMajor) throw new Error(`Internal error: graph output ${name} is time-major`);
-    const producer = this.#nodes.find((n) => n.output.includes(value.name));
-    if (producer && !this.#outputs.some((o) => o.name === value.name) && !this.#used.has(name)) {
-      producer.output = producer.output.map((o) => (o === value.name ? name : o));
-      for (const n of this.#nodes) n.input = n.input.map((i) => (i === value.name ? name : i));
+    // A value already renamed to an earlier graph output (the same tensor output twice) is read under that name.
+    const source = this.#renamed.get(value.name) ?? value.name;
+    const producer = this.#nodes.find((n) => n.output.includes(source));
+    if (producer && !this.#outputs.some((o) => o.name === source) && !this.#used.has(name)) {
+      producer.output = producer.output.map((o) => (o === source ? name : o));
+      for (const n of this.#nodes) n.input = n.input.map((i) => (i === source ? name : i));
+      this.#renamed.set(source, name);
       this.#used.add(name);
     } else {
       const scope = this.scope;
       this.scope = '';
-      this.#nodes.push({ name: this.#unique(`Identity_${name}`, this.#nodeNames), op_type: 'Identity', input: [value.name], output: [name], attribute: [] });
+      this.#nodes.push({ name: this.#unique(`Identity_${name}`, this.#nodeNames), op_type: 'Identity', input: [source], output: [name], attribute: [] });
       this.scope = scope;
       this.#used.add(name);
     }
@@ -207,11 +252,11 @@ export function reverseAxis(g: GraphBuilder, input: string, axis: number, output
 export function toTimeMajor(g: GraphBuilder, value: OnnxValue): OnnxValue {
   if (value.timeMajor) return value;
   if (value.shape.length !== 3) throw new Error(`Internal error: ${value.name} of rank ${value.shape.length} is not a sequence`);
-  return { name: g.op('Transpose', [value.name], [attr.ints('perm', [1, 0, 2])], 'TimeMajor'), shape: value.shape, timeMajor: true };
+  return { ...value, name: g.op('Transpose', [value.name], [attr.ints('perm', [1, 0, 2])], 'TimeMajor'), timeMajor: true };
 }
 
 /** `value` in Keras's batch-major layout (a Transpose when it is a time-major sequence). */
 export function toBatchMajor(g: GraphBuilder, value: OnnxValue): OnnxValue {
   if (!value.timeMajor) return value;
-  return { name: g.op('Transpose', [value.name], [attr.ints('perm', [1, 0, 2])], 'BatchMajor'), shape: value.shape, timeMajor: false };
+  return { ...value, name: g.op('Transpose', [value.name], [attr.ints('perm', [1, 0, 2])], 'BatchMajor'), timeMajor: false };
 }

@@ -13,7 +13,7 @@ import protobuf from 'protobufjs';
 export const ONNX_PROTO_FILE = fileURLToPath(new URL('../../proto/onnx.proto', import.meta.url));
 
 /** `TensorProto.DataType` values torch-lstm writes. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
 
 /** `AttributeProto.AttributeType` values torch-lstm writes. */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;

@@ -18,31 +18,31 @@ import { type LayerConverter, transpose } from './converter.js';
 export const lstmConverter: LayerConverter<LSTMConfig> = {
   multiLayer: true,
 
-  toPytorch({ config, module, layer, weight }) {
+  toPytorch({ config, module, layer, suffix, weight }) {
     const H = config.units;
     const kernel = weight('kernel');
     const F = kernel.shape[0]!;
     const out = [
-      { key: `${module}.weight_ih_l${layer}`, tensor: { shape: [4 * H, F], data: transpose(kernel.data, F, 4 * H) } },
-      { key: `${module}.weight_hh_l${layer}`, tensor: { shape: [4 * H, H], data: transpose(weight('recurrent_kernel').data, H, 4 * H) } },
+      { key: `${module}.weight_ih_l${layer}${suffix}`, tensor: { shape: [4 * H, F], data: transpose(kernel.data, F, 4 * H) } },
+      { key: `${module}.weight_hh_l${layer}${suffix}`, tensor: { shape: [4 * H, H], data: transpose(weight('recurrent_kernel').data, H, 4 * H) } },
     ];
     if (config.useBias) {
       out.push(
-        { key: `${module}.bias_ih_l${layer}`, tensor: { shape: [4 * H], data: Float32Array.from(weight('bias').data) } },
-        { key: `${module}.bias_hh_l${layer}`, tensor: { shape: [4 * H], data: new Float32Array(4 * H) } },
+        { key: `${module}.bias_ih_l${layer}${suffix}`, tensor: { shape: [4 * H], data: Float32Array.from(weight('bias').data) } },
+        { key: `${module}.bias_hh_l${layer}${suffix}`, tensor: { shape: [4 * H], data: new Float32Array(4 * H) } },
       );
     }
     return out;
   },
 
-  fromPytorch({ config, module, layer, label, kerasShape, take, has, fail }) {
+  fromPytorch({ config, module, layer, suffix, label, kerasShape, take, has, fail }) {
     const H = config.units;
     const F = kerasShape('kernel')[0]!;
     const weights: Record<string, Float32Array> = {
-      kernel: transpose(take(`${module}.weight_ih_l${layer}`, [4 * H, F]), 4 * H, F),
-      recurrent_kernel: transpose(take(`${module}.weight_hh_l${layer}`, [4 * H, H]), 4 * H, H),
+      kernel: transpose(take(`${module}.weight_ih_l${layer}${suffix}`, [4 * H, F]), 4 * H, F),
+      recurrent_kernel: transpose(take(`${module}.weight_hh_l${layer}${suffix}`, [4 * H, H]), 4 * H, H),
     };
-    const biasKeys = [`${module}.bias_ih_l${layer}`, `${module}.bias_hh_l${layer}`];
+    const biasKeys = [`${module}.bias_ih_l${layer}${suffix}`, `${module}.bias_hh_l${layer}${suffix}`];
     if (config.useBias) {
       const ih = take(biasKeys[0]!, [4 * H]);
       const hh = take(biasKeys[1]!, [4 * H]);

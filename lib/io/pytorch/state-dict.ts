@@ -10,16 +10,26 @@
  *   layers.lstm({ units: H }) named lstm     lstm = nn.LSTM(F, H, batch_first=True):
  *                                              lstm.weight_ih_l0 [4H, F], lstm.weight_hh_l0 [4H, H],
  *                                              lstm.bias_ih_l0 [4H], lstm.bias_hh_l0 [4H]
+ *   layers.gru({ units: H }) named gru       gru = nn.GRU(F, H, batch_first=True): gru.weight_ih_l0 [3H, F]
+ *     (resetAfter: true, the default)          (gates r, z, n), gru.weight_hh_l0 [3H, H], gru.bias_ih_l0 [3H],
+ *                                              gru.bias_hh_l0 [3H]
+ *   layers.bidirectional({ layer: lstm/gru })  bi = nn.LSTM/GRU(..., bidirectional=True): the forward tensors,
+ *     named bi                                 then bi.weight_ih_l0_reverse, ... (mergeMode 'concat')
  *   layers.dense({ units: N }) named dense   dense = nn.Linear(in, N): dense.weight [N, in], dense.bias [N]
- *   layers.dropout(...)                      (no weights)
+ *   layers.embedding(...) named embedding    embedding = nn.Embedding(inputDim, outputDim): embedding.weight
+ *   layers.layerNormalization() named norm   norm = nn.LayerNorm(features, eps): norm.weight (gamma), norm.bias (beta)
+ *   layers.dropout(...), ...                 (no weights)
  *
  * The `modules` option renames: `{ dense: 'head.fc' }` reads and writes `head.fc.weight`; and
- * `{ lstm: 'rnn', lstm_1: { module: 'rnn', layer: 1 } }` maps two stacked Keras LSTMs onto one
- * `nn.LSTM(num_layers=2)` (`rnn.weight_ih_l0`, `rnn.weight_ih_l1`, ...).
+ * `{ lstm: 'rnn', lstm_1: { module: 'rnn', layer: 1 } }` maps two stacked Keras LSTMs (GRUs,
+ * Bidirectionals) onto one `nn.LSTM(num_layers=2)` (`rnn.weight_ih_l0`, `rnn.weight_ih_l1`, ...).
+ * Sequential and functional models map alike (layers by name). A layer kind without a PyTorch
+ * counterpart, or one whose options have none (a GRU with `resetAfter: false`), is an error
+ * naming the layer and why.
  */
 import { createRequire } from 'node:module';
-import type { LayerSpec } from '../../layers/index.js';
-import { modelFromKeras } from '../../serialization/keras-json.js';
+import type { BidirectionalConfig, DenseConfig, EmbeddingConfig, GRUConfig, LayerNormalizationConfig, LSTMConfig } from '../../layers/index.js';
+import { functionalFromKeras, isFunctionalJson, modelFromKeras } from '../../serialization/keras-json.js';
 import { pack, Tensor, type TensorLike } from '../../tensor.js';
 import { checkOptions, describe, integer, isPlainObject, nearest } from '../../validate.js';
 import { writeFileAtomic } from '../atomic.js';
@@ -28,14 +38,38 @@ import { MODEL_IO, type SavableModel, type WeightName } from '../model-io.js';
 import { encodeSafetensors, readSafetensors } from '../safetensors.js';
 import { float32Tensors } from '../weights-file.js';
 import type { Float32Weight, LayerConverter, PytorchModuleRef } from './converter.js';
+import { bidirectionalConverter } from './bidirectional.js';
 import { denseConverter } from './dense.js';
+import { embeddingConverter } from './embedding.js';
+import { gruConverter } from './gru.js';
+import { layerNormalizationConverter } from './layer-normalization.js';
 import { lstmConverter } from './lstm.js';
 
+/** The config of each layer kind with a PyTorch mapping, by Keras class name. */
+interface ConvertibleConfigs {
+  LSTM: LSTMConfig;
+  GRU: GRUConfig;
+  Bidirectional: BidirectionalConfig;
+  Dense: DenseConfig;
+  LayerNormalization: LayerNormalizationConfig;
+  Embedding: EmbeddingConfig;
+}
+
 /** Converters by Keras class name; a weighted layer kind missing here is an error naming it. */
-const CONVERTERS: { readonly [K in LayerSpec['className']]?: LayerConverter<Extract<LayerSpec, { className: K }>['config']> } = {
+const CONVERTERS: { readonly [K in keyof ConvertibleConfigs]: LayerConverter<ConvertibleConfigs[K]> } = {
   LSTM: lstmConverter,
+  GRU: gruConverter,
+  Bidirectional: bidirectionalConverter,
   Dense: denseConverter,
+  LayerNormalization: layerNormalizationConverter,
+  Embedding: embeddingConverter,
 };
+
+/** A layer as data: its Keras class name and its config (`getConfig()`). */
+interface LayerSpec {
+  className: string;
+  config: { name: string };
+}
 
 /** Options of every state_dict function. */
 export interface StateDictArgs {
@@ -81,9 +115,11 @@ const MODULE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/;
 
 /** The model's weighted layers and their modules, with `modules` checked. */
 function layerEntries(model: SavableModel, modules: unknown, path: string): LayerEntry[] {
-  const specs = modelFromKeras(model.getConfig()).layers;
+  const json = model.getConfig();
+  const modelLayers = isFunctionalJson(json) ? functionalFromKeras(json).layers : modelFromKeras(json).layers;
+  const specs: LayerSpec[] = modelLayers.map((l) => ({ className: l.className, config: l.getConfig() }));
   const names = model[MODEL_IO]().weightNames();
-  const layerNames = specs.map((s) => s.config.name);
+  const layerNames = specs.filter((s) => s.className !== 'InputLayer').map((s) => s.config.name);
   if (modules !== undefined && !isPlainObject(modules)) {
     throw new TypeError(`Expected an object { layerName: moduleName } for ${path}.modules but received ${describe(modules)}`);
   }
@@ -101,8 +137,16 @@ function layerEntries(model: SavableModel, modules: unknown, path: string): Laye
     const label = `layers[${i}] (${name})`;
     const weights = names.filter((w) => w.name.startsWith(`${name}/`));
     if (weights.length === 0) return;
-    const converter = CONVERTERS[spec.className] as LayerConverter<LayerSpec['config']> | undefined;
-    if (!converter) throw new RangeError(`${label} is a ${spec.className} layer, whose weights torch-lstm cannot map to PyTorch's yet`);
+    const converter = (Object.hasOwn(CONVERTERS, spec.className) ? CONVERTERS[spec.className as keyof ConvertibleConfigs] : undefined) as
+      | LayerConverter<LayerSpec['config']>
+      | undefined;
+    if (!converter) {
+      throw new RangeError(
+        `${label} is a ${spec.className} layer, whose weights torch-lstm cannot map to PyTorch's yet (it maps ${Object.keys(CONVERTERS).join(', ')})`,
+      );
+    }
+    const refused = converter.refuse?.(spec.config);
+    if (refused) throw new RangeError(`${label} ${refused}`);
     const raw = refs[name] ?? name;
     const where = `${path}.modules.${name}`;
     let module: string;
@@ -152,7 +196,7 @@ function stateDict(model: SavableModel, modules: unknown, path: string): Record<
   const out: Record<string, Tensor> = {};
   for (const e of entries) {
     const weight = (name: string) => byName.get(`${e.spec.config.name}/${name}`)!;
-    for (const { key, tensor } of e.converter.toPytorch({ config: e.spec.config, module: e.module, layer: e.layer, weight })) {
+    for (const { key, tensor } of e.converter.toPytorch({ config: e.spec.config, module: e.module, layer: e.layer, suffix: '', label: e.label, weight })) {
       out[key] = new Tensor(tensor.data, tensor.shape);
     }
   }
@@ -191,7 +235,7 @@ function importStateDict(
     };
     const kerasShape = (name: string) => e.weights.find((w) => w.name === `${e.spec.config.name}/${name}`)!.shape;
     const weights = e.converter.fromPytorch({
-      config: e.spec.config, module: e.module, layer: e.layer, label: e.label, kerasShape, take, has: (k) => tensors.has(k), fail,
+      config: e.spec.config, module: e.module, layer: e.layer, suffix: '', label: e.label, kerasShape, take, has: (k) => tensors.has(k), fail,
     });
     for (const [name, data] of Object.entries(weights)) imported.set(`${e.spec.config.name}/${name}`, data);
   }

@@ -3,15 +3,15 @@
  * input (Keras applies Dense to the last axis, e.g. each step of a sequence): `MatMul(x, kernel)`
  * then `Add(bias)`, which broadcast over the leading axes and so work in either sequence layout.
  * The kernel keeps Keras's `[in, out]` layout (Gemm with `transB = 0`). The activation follows
- * as operators (`activation.ts`).
+ * as operators (`activation.ts`). A mask passes through (Keras Dense supports masking).
  */
 import type { DenseConfig } from '../../layers/index.js';
 import type { OnnxValue } from '../graph-builder.js';
 import { activationNodes } from './activation.js';
-import type { LayerExporter } from './exporter.js';
+import { type LayerExportContext, type LayerExporter, singleInput } from './exporter.js';
 
-/** Exports a Dense layer (see the module comment). */
-export const exportDense: LayerExporter<DenseConfig> = (ctx, config, input) => {
+/** The nodes of a Dense layer on `input`; `ctx.weight` gives its `kernel` and `bias`. */
+export function denseNodes(ctx: LayerExportContext, config: Pick<DenseConfig, 'units' | 'useBias' | 'activation'>, input: OnnxValue): OnnxValue {
   const { g } = ctx;
   const kernel = ctx.weight('kernel');
   const K = g.initializer('kernel', kernel.shape, kernel.data);
@@ -25,6 +25,8 @@ export const exportDense: LayerExporter<DenseConfig> = (ctx, config, input) => {
     if (b) y = g.op('Add', [y, b], [], 'BiasAdd');
   }
   const out = activationNodes(g, config.activation, y);
-  const shape = [...input.shape.slice(0, -1), config.units];
-  return [{ name: out, shape, timeMajor: input.timeMajor } satisfies OnnxValue];
-};
+  return { ...input, name: out, shape: [...input.shape.slice(0, -1), config.units] };
+}
+
+/** Exports a Dense layer (see the module comment). */
+export const exportDense: LayerExporter<DenseConfig> = (ctx, config, inputs) => [denseNodes(ctx, config, singleInput(inputs))];

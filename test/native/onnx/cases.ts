@@ -19,11 +19,47 @@ export function randomizeWeights(model: LayersModel, seed: number): void {
   model.setWeights(model.getWeights().map((w, i) => randomTensor(w.shape, seed * 100 + i, -0.6, 0.6)));
 }
 
+/** A `{data, shape}` tensor. */
+export interface SampleTensor {
+  data: Float32Array;
+  shape: number[];
+}
+
 export interface Case {
   name: string;
   build: () => LayersModel;
-  /** One sample's shape. */
+  /** One sample's shape (of the first input, for models whose inputs are uniform values). */
   sample: number[];
+  /** The model's inputs for `batch` samples, in order. Defaults to uniform values in [-2, 2) of `sample`'s shape. */
+  data?: (batch: number, seed: number) => SampleTensor[];
+  /** The opset to export with. Defaults to the default opset. */
+  opset?: number;
+}
+
+/** A case's inputs for `batch` samples (see {@link Case.data}). */
+export function caseData(c: Case, batch: number, seed: number): SampleTensor[] {
+  return c.data ? c.data(batch, seed) : [randomTensor([batch, ...c.sample], seed)];
+}
+
+/** Where a row's padding (id 0, masked) goes: after the tokens, before them, or scattered. */
+export type Padding = 'right' | 'left' | 'holes';
+
+/**
+ * Token ids `[batch, steps]` as float32 (torch-lstm's inputs are float32): ids in [1, vocab)
+ * with zeros as padding laid out as `padding` says. Row lengths vary from 0 (`withEmpty`: the
+ * first row fully masked) to `steps`.
+ */
+export function tokenIds(batch: number, steps: number, vocab: number, seed: number, padding: Padding, withEmpty = false): SampleTensor {
+  const r = rng(seed);
+  const data = new Float32Array(batch * steps);
+  for (let b = 0; b < batch; b++) {
+    const length = withEmpty && b === 0 ? 0 : b === 1 ? steps : 1 + Math.floor(r() * steps);
+    for (let t = 0; t < steps; t++) {
+      const valid = padding === 'right' ? t < length : padding === 'left' ? t >= steps - length : r() < length / steps;
+      data[b * steps + t] = valid ? 1 + Math.floor(r() * (vocab - 1)) : 0;
+    }
+  }
+  return { data, shape: [batch, steps] };
 }
 
 const lstmCase = (name: string, options: Parameters<typeof layers.lstm>[0]): Case => ({

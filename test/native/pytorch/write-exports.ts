@@ -31,9 +31,10 @@ for (const [k, c] of cases.entries()) {
   const model = buildModel(c);
   model.setWeights(model.getWeights().map((w, i) => uniform(w.shape, 1000 * (k + 1) + i, -0.5, 0.5)));
   await saveStateDict(model, path.join(out, `${c.name}.safetensors`), { modules: c.modules });
-  const x = uniform([batch, ...c.input_shape], 77 + k, -2, 2);
-  const y = await model.predict(x);
-  const io = encodeSafetensors([{ name: 'input', shape: x.shape, data: x.data }, { name: 'output', shape: y.shape, data: y.data }]);
+  const x = uniform([batch, ...c.input_shape], 77 + k, c.vocab === undefined ? -2 : 0, c.vocab ?? 2);
+  if (c.vocab !== undefined) x.data.forEach((v, i) => (x.data[i] = Math.floor(v)));
+  const [y] = await model.predictOutputs(x);
+  const io = encodeSafetensors([{ name: 'input', shape: x.shape, data: x.data }, { name: 'output', shape: y!.shape, data: y!.data }]);
   writeFileSync(path.join(out, `${c.name}.io.safetensors`), Buffer.concat(io));
   model.dispose();
 }
