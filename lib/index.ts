@@ -3,17 +3,32 @@
  */
 export { sequential, Sequential } from './models/sequential.js';
 export type { SequentialArgs } from './models/sequential.js';
+export { model, Functional } from './models/functional.js';
+export type { ModelArgs } from './models/functional.js';
 export { LayersModel } from './models/layers-model.js';
 export type { EvaluateArgs, PredictArgs, GradientsArgs } from './models/call-args.js';
 export type { FitArgs } from './models/fit.js';
-export type { CompileArgs, MetricName } from './models/compile-args.js';
-export { layers, LSTM, Dense, Dropout, Layer, Initializer, initializers } from './layers/index.js';
-export type {
-  LSTMArgs, LSTMConfig, DenseArgs, DenseConfig, DropoutArgs, DropoutConfig, ActivationIdentifier, InitializerIdentifier,
+export type { ModelData, ClassWeight } from './models/model-data.js';
+export type { CompileArgs, LossIdentifier, MetricName } from './models/compile-args.js';
+export {
+  layers, input, LSTM, GRU, SimpleRNN, PeepholeLSTM, RecurrentLayer, Bidirectional, Dense, Dropout, Embedding, Masking, GaussianNoise,
+  LayerNormalization, Attention, AdditiveAttention, MultiHeadAttention, TransformerEncoder, PositionEmbedding, GlobalAveragePooling1D,
+  GlobalMaxPooling1D, TimeDistributed, Concatenate, Add, InputLayer, Layer, SymbolicTensor, Initializer, initializers,
 } from './layers/index.js';
+export type {
+  LSTMArgs, LSTMConfig, LSTMOutput, GRUArgs, GRUConfig, SimpleRNNArgs, SimpleRNNConfig, PeepholeLSTMArgs, PeepholeLSTMConfig,
+  RecurrentArgs, RecurrentConfig, BidirectionalArgs, BidirectionalConfig, DenseArgs, DenseConfig, DropoutArgs, DropoutConfig,
+  EmbeddingArgs, EmbeddingConfig, MaskingArgs, MaskingConfig, GaussianNoiseArgs, GaussianNoiseConfig, LayerNormalizationArgs,
+  LayerNormalizationConfig, AttentionArgs, AttentionConfig, AdditiveAttentionArgs, AdditiveAttentionConfig, MultiHeadAttentionArgs,
+  MultiHeadAttentionConfig, TransformerEncoderArgs, TransformerEncoderConfig, PositionEmbeddingArgs, PositionEmbeddingConfig,
+  TimeDistributedArgs, TimeDistributedConfig, ConcatenateArgs, ConcatenateConfig, AddArgs, AddConfig,
+  InputArgs, InputLayerConfig, ApplyArgs, Shape, ActivationIdentifier, InitializerIdentifier,
+} from './layers/index.js';
+export { regularizers, Regularizer, type RegularizerIdentifier, type RegularizerConfig } from './layers/regularizers.js';
 export { optimizers } from './training/optimizers.js';
 export type { AdamArgs, SGDArgs, RMSpropArgs, AdagradArgs, AnyOptimizer } from './training/optimizers.js';
 export { losses } from './training/losses.js';
+export type { CrossentropyArgs, SparseCrossentropyArgs } from './training/losses.js';
 export * as callbacks from './training/callbacks/index.js';
 export * as preprocessing from './preprocessing/index.js';
 export * as metrics from './metrics/index.js';

@@ -23,18 +23,83 @@ export interface KerasLayerJson {
   config: Record<string, unknown>;
 }
 
+/** Keras-format JSON of one layer of a Functional model: the layer, its name and its calls. */
+export interface KerasFunctionalLayerJson extends KerasLayerJson {
+  name: string;
+  /** Keras 3: `[{ args, kwargs }]` with `__keras_tensor__` references; Keras 2: `[[['layer', node, tensor, kwargs], ...]]`. */
+  inbound_nodes: unknown[];
+}
+
 /** Keras-format JSON of a Sequential model (what `model.json` stores under `model_config`). */
-export interface ModelSpecJson {
+export interface SequentialSpecJson {
   class_name: 'Sequential';
   config: { name: string; layers: KerasLayerJson[] };
 }
 
-/** Keras-format compile config (`compile_config` of a saved Keras model), fully defaulted by TS. */
+/** A Keras tensor reference in `input_layers` / `output_layers`: `[layer name, node index, tensor index]`. */
+export type KerasTensorRef = [string, number, number];
+
+/** Keras-format JSON of a Functional model (Keras 3 layout, as `model.to_json()` writes it). */
+export interface FunctionalSpecJson {
+  /** `keras.src.models.functional`: where Keras 3 finds the class. */
+  module?: string;
+  class_name: 'Functional';
+  registered_name?: string;
+  config: {
+    name: string;
+    trainable: boolean;
+    layers: KerasFunctionalLayerJson[];
+    /** One reference (a model built from one tensor) or a list of them. */
+    input_layers: KerasTensorRef | KerasTensorRef[];
+    output_layers: KerasTensorRef | KerasTensorRef[];
+  };
+}
+
+/** The Keras JSON of any model: what `getConfig()` returns and `model.json` stores. */
+export type ModelSpecJson = SequentialSpecJson | FunctionalSpecJson;
+
+/** The engine's graph, derived in lib/serialization from the model's Keras JSON (Sequential or Functional). */
+export interface EngineGraphJson {
+  name: string;
+  /** Model inputs in order; shape without batch (null = variable). */
+  inputs: { name: string; shape: (number | null)[] }[];
+  /** Every layer once (shared layers appear once), Keras JSON `{ class_name, config }`, config fully defaulted. */
+  layers: KerasLayerJson[];
+  /**
+   * Calls of layers in topological order. `inputs` are [source, tensorIndex] pairs where sources
+   * 0..inputs.length-1 are the model inputs (tensorIndex 0) and source inputs.length + k is node k's
+   * outputs. Extra inputs of a recurrent layer after the first are its initial state tensors (Keras
+   * initial_state); Attention takes [query, value] or [query, value, key].
+   */
+  nodes: { layer: number; inputs: [number, number][] }[];
+  /** Model outputs, [source, tensorIndex]. */
+  outputs: [number, number][];
+}
+
+/** Keras-format compile config (`compile_config` of a saved model), fully defaulted and resolved per output by TS. */
 export interface CompileSpecJson {
   optimizer: KerasLayerJson;
-  loss: KerasLayerJson;
-  /** Metrics with their log key (`mae`) and canonical Keras class (`MeanAbsoluteError`). */
-  metrics: { name: string; class_name: string }[];
+  /** One loss per model output (Keras JSON), fully defaulted. */
+  losses: KerasLayerJson[];
+  /** One weight per model output (Keras loss_weights; 1 when not given). */
+  loss_weights: number[];
+  /** Metrics per model output: `[{ name (log key as the user wrote it), class_name }]`. */
+  metrics: { name: string; class_name: string }[][];
+  /**
+   * Output names (the output layers' names), used for log keys when there are several outputs:
+   * `loss` (weighted total incl. regularization), `<output>_loss`, `<output>_<metric>`; with one
+   * output: `loss`, `<metric>`.
+   */
+  output_names: string[];
+  /** Keras mixed-precision policy: 'float32', 'mixed_bfloat16' (CPU and CUDA), 'mixed_float16' (CUDA). */
+  precision?: 'float32' | 'mixed_bfloat16' | 'mixed_float16';
+}
+
+/** Validation data of a fit, aligned as the training data is. */
+export interface NativeValidationData {
+  xs: NativeTensor[];
+  ys: NativeTensor[];
+  sampleWeight: NativeTensor | null;
 }
 
 /** How one layer runs, as the engine decided it. */
@@ -47,6 +112,7 @@ export interface NativeLayerInfo {
   kernel?: { training: string; inference: string; reason: string };
 }
 
+/** Options of one native training job (validated and defaulted in TS). */
 export interface NativeFitOptions {
   epochs: number;
   initialEpoch: number;
@@ -58,6 +124,7 @@ export interface NativeFitOptions {
   reportBatches: boolean;
 }
 
+/** What the training thread reports after a batch (when batch reports are wanted). */
 export interface NativeBatchReport {
   epoch: number;
   batch: number;
@@ -68,6 +135,7 @@ export interface NativeBatchReport {
   logs: Record<string, number>;
 }
 
+/** What the training thread reports at each epoch end, before it waits for the answer. */
 export interface NativeEpochReport {
   epoch: number;
   /** Epoch means; `val_*` when validation data was given; `lr` always. */
@@ -81,6 +149,7 @@ export interface NativeEpochAnswer {
   learningRate?: number;
 }
 
+/** The engine model built from an {@link EngineGraphJson}: weights, compile, train, predict. */
 export interface NativeModel {
   /** Layer table with the kernel choice made by the engine. */
   describe(): NativeLayerInfo[];
@@ -98,19 +167,27 @@ export interface NativeModel {
    * zeroed now and after every optimizer step, so pruned weights stay pruned through fine-tuning.
    */
   setWeightMasks(masks: (NativeTensor | null)[]): void;
-  /** `training` keeps dropout active (Monte-Carlo dropout), masks seeded by `seed`. */
-  predict(x: NativeTensor, batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
-  evaluate(x: NativeTensor, y: NativeTensor, batchSize: number): Promise<Record<string, number>>;
+  /**
+   * Every model output in order, for the model inputs `xs` (in order). `training` keeps dropout
+   * active (Monte-Carlo dropout), masks seeded by `seed`.
+   */
+  predict(xs: NativeTensor[], batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
+  /**
+   * Loss and metrics (Keras log keys). `ys` are aligned to each output's shape by TS; `sampleWeight`
+   * is float32 `[n]` (loss = mean over the batch of w_i * loss_i; metrics unweighted).
+   */
+  evaluate(xs: NativeTensor[], ys: NativeTensor[], sampleWeight: NativeTensor | null, batchSize: number): Promise<Record<string, number>>;
   /** Gradients of the (unregularized) loss w.r.t. each weight, in getWeights order. */
-  gradients(x: NativeTensor, y: NativeTensor, training: boolean, seed?: number): Promise<NativeTensor[]>;
+  gradients(xs: NativeTensor[], ys: NativeTensor[], sampleWeight: NativeTensor | null, training: boolean, seed?: number): Promise<NativeTensor[]>;
   /**
    * Trains on a dedicated native thread. `onEpoch` is called at each epoch end; the
    * worker waits until `resume(answer)` is called. Resolves when training ends.
    */
   fit(
-    x: NativeTensor,
-    y: NativeTensor,
-    validation: { x: NativeTensor; y: NativeTensor } | null,
+    xs: NativeTensor[],
+    ys: NativeTensor[],
+    sampleWeight: NativeTensor | null,
+    validation: NativeValidationData | null,
     options: NativeFitOptions,
     onBatch: (report: NativeBatchReport) => void,
     onEpoch: (report: NativeEpochReport, resume: (answer: NativeEpochAnswer) => void) => void,
@@ -120,10 +197,13 @@ export interface NativeModel {
    * `finishEpoch`, after validating and reporting the current epoch (Keras's `stopTraining`).
    */
   requestStop(finishEpoch?: boolean): void;
+  /** Stateful RNNs: zeroes their carried states. */
+  resetStates(): void;
   /** Frees the engine's memory now, or when a running job ends. */
   dispose(): void;
 }
 
+/** The optimizer's state, as saved in `optimizer.safetensors`. */
 export interface NativeOptimizerState {
   iterations: number;
   learningRate: number;
@@ -131,6 +211,7 @@ export interface NativeOptimizerState {
   tensors: Record<string, NativeTensor>;
 }
 
+/** The thread pools LibTorch and the BLAS use. */
 export interface ThreadInfo {
   /** ATen intra-op threads. */
   intraOp: number;
@@ -151,7 +232,8 @@ export interface NativeQuantizedWeight {
 
 /** An inference-only int8 (dynamic quantization) twin of a float model. */
 export interface NativeQuantizedModel {
-  predict(x: NativeTensor, batchSize: number): Promise<NativeTensor[]>;
+  /** Every model output in order, for the model inputs `xs` (in order). */
+  predict(xs: NativeTensor[], batchSize: number): Promise<NativeTensor[]>;
   describe(): NativeLayerInfo[];
   /** The int8 engine used and the weight bytes (int8 with scales and biases) vs float32. */
   info(): { engine: string; bytes: number; floatBytes: number };
@@ -159,10 +241,13 @@ export interface NativeQuantizedModel {
   dispose(): void;
 }
 
+/** What the addon exports. */
 export interface NativeBinding {
-  Model: new (spec: ModelSpecJson) => NativeModel;
-  /** Built from a float model's spec and weights (Keras order; dequantized int8 weights rebuild the same model). */
-  QuantizedModel: new (spec: ModelSpecJson, weights: NativeTensor[]) => NativeQuantizedModel;
+  /** Builds the engine model from its graph (see `engineGraph` in lib/serialization). */
+  /** `options`: where the model computes (`device` 'cpu' | 'cuda' | 'cuda:N' | 'auto', `deterministic`). */
+  Model: new (graph: EngineGraphJson, options?: { device?: string; deterministic?: boolean }) => NativeModel;
+  /** Built from a float model's graph and weights (Keras order; dequantized int8 weights rebuild the same model). */
+  QuantizedModel: new (graph: EngineGraphJson, weights: NativeTensor[]) => NativeQuantizedModel;
   /** `int8Engine`: the quantized engine used for int8 models here ('' when none). */
   versions(): { torch: string; addon: string; cuda: boolean; int8Engine: string };
   getThreadInfo(): ThreadInfo;

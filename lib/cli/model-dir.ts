@@ -274,6 +274,10 @@ export async function readPreprocessing(dir: string): Promise<{ prep: Preprocess
 export async function loadModelDir(dir: string): Promise<TrainedModel> {
   const { prep, transform } = await readPreprocessing(dir);
   const model = await loadModel(dir);
+  if (!(model instanceof Sequential) && !(model instanceof QuantizedModel)) {
+    model.dispose();
+    throw new Error(`${dir} holds a functional model; the command line works with the Sequential models it trains`);
+  }
   return { model, prep, transform };
 }
 

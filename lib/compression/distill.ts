@@ -185,7 +185,7 @@ export async function distill(args: DistillArgs): Promise<DistillResult> {
     if (fitArgs.validationData) {
       const [xv, yv] = fitArgs.validationData;
       const truth = pack(yv, 'distill.fit.validationData[1]').data;
-      const pred = (await model.predict(xv, { batchSize: 256 })).data;
+      const pred = (await model.predict(xv as TensorInput, { batchSize: 256 })).data;
       out.rmse = rmse(truth, pred);
       out.mae = mae(truth, pred);
     }

@@ -1,15 +1,16 @@
 /**
- * `loadModel(dir)`: reads a directory written by `model.save(dir)` back into a Sequential,
- * compiled when it was saved compiled, with its optimizer state when it was saved, so that a
+ * `loadModel(dir)`: reads a directory written by `model.save(dir)` back into a Sequential or a
+ * functional model (by its `model_config`'s `class_name`), compiled when it was saved compiled, with its optimizer state when it was saved, so that a
  * `fit` with `initialEpoch` continues exactly where the saved run stopped; or, when
  * `model.json` has `quantization`, into the same int8 {@link QuantizedModel}.
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Functional } from '../models/functional.js';
 import { QuantizedModel } from '../models/quantized-model.js';
 import { Sequential } from '../models/sequential.js';
 import type { NativeOptimizerState, NativeTensor } from '../native.js';
-import { compileFromKeras } from '../serialization/keras-json.js';
+import { compileFromKeras, isFunctionalJson } from '../serialization/keras-json.js';
 import { QUANTIZATION_MODES } from '../quantization/options.js';
 import { describe, isPlainObject } from '../validate.js';
 import { recoverableOld } from './atomic.js';
@@ -20,8 +21,13 @@ import { type AnyNamedTensor, readSafetensors } from './safetensors.js';
 import { MODEL_JSON, type ModelJson, OPTIMIZER_PREFIX } from './save-model.js';
 import { float32Tensors, FORMAT, FORMAT_VERSION, matchTensors } from './weights-file.js';
 
-/** What `loadModel` gives: a float model, or an int8 one when the directory holds a quantized model. */
-export type LoadedModel = Sequential | QuantizedModel;
+/** What `loadModel` gives: a float model (Sequential or functional), or an int8 one when the directory holds a quantized model. */
+export type LoadedModel = Sequential | Functional | QuantizedModel;
+
+/** The float model of a `model_config`: Functional (Keras 2 `Model` too) or Sequential, by its `class_name`. */
+function modelFromConfig(json: unknown): Sequential | Functional {
+  return isFunctionalJson(json) ? Functional.fromConfig(json) : Sequential.fromConfig(json);
+}
 
 /** Files of two saves (a save finished between two reads of `dir`): read again. `inner`: the error they gave. */
 class MixedSave extends Error {
@@ -48,7 +54,7 @@ async function readModelJson(dir: string): Promise<ModelJson> {
   }
   if (!isPlainObject(json)) throw new ModelFileError(file, `is not a torch-lstm model file (it holds ${describe(json)}, not an object)`);
   if (json.format !== FORMAT) {
-    const hint = 'class_name' in json || 'model_config' in json ? '; a Keras config? read it with Sequential.fromConfig()' : '';
+    const hint = 'class_name' in json || 'model_config' in json ? '; a Keras config? read it with Sequential.fromConfig() or Functional.fromConfig()' : '';
     throw new ModelFileError(file, `is not a torch-lstm model file (its "format" is ${describe(json.format)}, not "${FORMAT}")${hint}`);
   }
   const version = json.format_version;
@@ -91,9 +97,9 @@ async function readModelJson(dir: string): Promise<ModelJson> {
 /** The int8 model of a save with `quantization`: the saved int8 weights, dequantized, quantized again (an exact rebuild). */
 async function readQuantized(dir: string, json: ModelJson): Promise<QuantizedModel> {
   const jsonFile = path.join(dir, MODEL_JSON);
-  let float: Sequential;
+  let float: Sequential | Functional;
   try {
-    float = Sequential.fromConfig(json.model_config);
+    float = modelFromConfig(json.model_config);
   } catch (err) {
     throw inFile(jsonFile, 'its model_config cannot be read', err);
   }
@@ -146,13 +152,13 @@ function inFile(file: string, what: string, err: unknown): Error {
   return new ModelFileError(file, `${what}: ${(err as Error).message}`, { cause: err });
 }
 
-async function readFrom(dir: string): Promise<Sequential | QuantizedModel> {
+async function readFrom(dir: string): Promise<LoadedModel> {
   const json = await readModelJson(dir);
   if (json.quantization) return readQuantized(dir, json);
   const jsonFile = path.join(dir, MODEL_JSON);
-  let model: Sequential;
+  let model: Sequential | Functional;
   try {
-    model = Sequential.fromConfig(json.model_config);
+    model = modelFromConfig(json.model_config);
   } catch (err) {
     throw inFile(jsonFile, 'its model_config cannot be read', err);
   }
@@ -164,7 +170,7 @@ async function readFrom(dir: string): Promise<Sequential | QuantizedModel> {
     model.setWeights(sameSave(json, weights.metadata, () => matchTensors(expected, weights.tensors, weightsFile)));
     if (json.compile_config !== null && json.compile_config !== undefined) {
       try {
-        io.compileFrom(compileFromKeras(json.compile_config));
+        io.compileFrom(compileFromKeras(json.compile_config, io.compileOutputs()));
       } catch (err) {
         throw inFile(jsonFile, 'its compile_config cannot be used', err);
       }

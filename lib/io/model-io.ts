@@ -3,7 +3,7 @@
  * compile config as Keras JSON, and the optimizer's state. Every model (a `LayersModel`) hands
  * this out under the {@link MODEL_IO} symbol; it is internal to torch-lstm.
  */
-import type { CompileConfig } from '../models/compile-args.js';
+import type { CompileConfig, CompileOutputs } from '../models/compile-args.js';
 import type { CompileSpecJson, ModelSpecJson, NativeOptimizerState } from '../native.js';
 import type { Tensor, TensorInput } from '../tensor.js';
 
@@ -27,6 +27,8 @@ export interface ModelIo {
   compileConfig(): CompileSpecJson | null;
   /** The optimizer's state; `null` when not compiled. Allowed where `getWeights()` is. */
   getOptimizerState(): NativeOptimizerState | null;
+  /** The outputs (names and shapes) a compile config read from a file is resolved against. */
+  compileOutputs(): CompileOutputs;
   /** Compiles with a config read from a file. */
   compileFrom(config: CompileConfig): void;
   /** Restores a state (its learning rate becomes the optimizer's). */

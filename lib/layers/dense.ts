@@ -14,6 +14,7 @@ import {
   type Shape,
   type WeightSpec,
 } from './layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 
 /** Options of {@link dense}. */
 export interface DenseArgs extends BaseLayerArgs {
@@ -63,7 +64,7 @@ export function denseConfig(args: unknown, path: string): DenseConfig {
 }
 
 /** A densely connected layer on the last axis. */
-export class Dense extends Layer<DenseConfig> {
+export class Dense extends Layer<DenseConfig, SymbolicTensor> {
   readonly className = 'Dense' as const;
   readonly minInputRank = 2;
   readonly maxInputRank = Infinity;
@@ -76,15 +77,25 @@ export class Dense extends Layer<DenseConfig> {
     super(denseConfig(args, path));
   }
 
+  /** Dimension of the output space. */
   get units(): number {
     return this.config.units;
   }
 
-  computeOutputShape(inputShape: Shape): Shape {
-    return [...inputShape.slice(0, -1), this.config.units];
+  protected override checkInputShapes(inputShapes: readonly Shape[]): void {
+    super.checkInputShapes(inputShapes);
+    const shape = inputShapes[0]!;
+    if (shape[shape.length - 1] === null) {
+      throw new RangeError('the last dimension of the input to a Dense layer must be known (Keras rule)');
+    }
   }
 
-  weightSpecs(inputShape: Shape): WeightSpec[] {
+  protected outputShapesFor(inputShapes: readonly Shape[]): Shape[] {
+    return [[...inputShapes[0]!.slice(0, -1), this.config.units]];
+  }
+
+  protected weightSpecsFor(inputShapes: readonly Shape[]): WeightSpec[] {
+    const inputShape = inputShapes[0]!;
     const inputDim = inputShape[inputShape.length - 1];
     if (typeof inputDim !== 'number') {
       throw new RangeError('the last dimension of the input to a Dense layer must be known (Keras rule)');

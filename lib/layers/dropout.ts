@@ -4,6 +4,7 @@
  */
 import { checkOptions, number } from '../validate.js';
 import { type BaseLayerArgs, type BaseLayerConfig, Layer, inputShapeOption, layerName, type Shape, type WeightSpec } from './layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 
 /** Options of {@link dropout}. */
 export interface DropoutArgs extends BaseLayerArgs {
@@ -30,7 +31,7 @@ export function dropoutConfig(args: unknown, path: string): DropoutConfig {
 }
 
 /** Randomly drops values in training; the identity at inference. */
-export class Dropout extends Layer<DropoutConfig> {
+export class Dropout extends Layer<DropoutConfig, SymbolicTensor> {
   readonly className = 'Dropout' as const;
   readonly minInputRank = 2;
   readonly maxInputRank = Infinity;
@@ -43,15 +44,16 @@ export class Dropout extends Layer<DropoutConfig> {
     super(dropoutConfig(args, path));
   }
 
+  /** Fraction of the values dropped in training. */
   get rate(): number {
     return this.config.rate;
   }
 
-  computeOutputShape(inputShape: Shape): Shape {
-    return [...inputShape];
+  protected outputShapesFor(inputShapes: readonly Shape[]): Shape[] {
+    return [[...inputShapes[0]!]];
   }
 
-  weightSpecs(_inputShape: Shape): WeightSpec[] {
+  protected weightSpecsFor(_inputShapes: readonly Shape[]): WeightSpec[] {
     return [];
   }
 }

@@ -1,34 +1,73 @@
 /**
- * What a Sequential model is, checked in TS before the engine sees it: the shape each layer
- * receives and gives, its weights, and whether data fits it. Errors name the layer by index
- * and name (`layers[1] (lstm_1)`) and say how to fix the model.
+ * What a model is, checked in TS before the engine sees it: its inputs and outputs, the shapes
+ * each layer call receives and gives, and the weights. Built for a Sequential stack (errors name
+ * the layer by index and name, `layers[1] (lstm_1)`, and say how to fix the stack) or for a
+ * functional graph. Both give the same {@link Architecture}, whose nodes number their sources as
+ * the engine graph does.
  */
-import { type AnyLayer, LSTM, type Shape, type WeightSpec } from '../layers/index.js';
+import { LSTM } from '../layers/lstm.js';
+import type { Layer, Shape, WeightSpec } from '../layers/layer.js';
 import { pack, type Packed } from '../tensor.js';
+import type { FunctionalSpec } from '../serialization/keras-json.js';
+import { orderCalls } from '../serialization/keras-json.js';
 import { describe } from '../validate.js';
 
-/** One layer once the model is built. */
+/** One layer once the model is built (its first call in the model gives the weights). */
 export interface BuiltLayer {
-  layer: AnyLayer;
-  inputShape: Shape;
-  /** Main output, then the states of a `returnState` LSTM. */
+  layer: Layer;
+  /** `layers[1] (lstm_1)`, for messages. */
+  label: string;
+  /** Input shapes of its first call (batch first). */
+  inputShapes: Shape[];
+  /** Output shapes of its first call: the main output, then e.g. the states of a `returnState` LSTM. */
   outputShapes: Shape[];
   weights: WeightSpec[];
   params: number;
 }
 
-/** A built model: every layer's shapes and weights. */
-export interface Architecture {
-  layers: BuiltLayer[];
-  /** The sample shape of the input (Keras `input_shape`, batch excluded). */
-  inputShape: (number | null)[];
-  /** Shapes of the model outputs (batch first): one, or three with a final `returnState` LSTM. */
+/** One call of a layer, in a topological order; sources numbered as in the engine graph. */
+export interface BuiltNode {
+  /** Index into {@link Architecture.layers}. */
+  layer: number;
+  /** `[source, tensorIndex]`: sources `0..inputs-1` are the model inputs, `inputs + k` node k. */
+  inputs: [number, number][];
   outputShapes: Shape[];
+}
+
+/** A model input. */
+export interface ModelInputInfo {
+  name: string;
+  /** The sample shape (batch excluded; `null`: free). */
+  shape: (number | null)[];
+  /** What to call it in messages: `inputShape of layers[0] (lstm)`, `input "seq"`. */
+  label: string;
+  /** Whether an LSTM takes it (for the reshape hint). */
+  recurrent: boolean;
+}
+
+/** A model output. */
+export interface ModelOutputInfo {
+  /** The output layer's name (made unique: `dense`, `dense_1` when a layer gives two outputs). */
+  name: string;
+  /** Its shape, batch first. */
+  shape: Shape;
+  /** `[source, tensorIndex]` as in {@link BuiltNode.inputs}. */
+  source: [number, number];
+}
+
+/** A built model: inputs, outputs, layers (in weight order) and calls. */
+export interface Architecture {
+  kind: 'sequential' | 'functional';
+  inputs: ModelInputInfo[];
+  outputs: ModelOutputInfo[];
+  /** The layers holding weights or not, InputLayers excluded, in `getWeights()` order. */
+  layers: BuiltLayer[];
+  nodes: BuiltNode[];
   totalParams: number;
 }
 
 /** `layers[1] (lstm_1)`. */
-export function layerLabel(index: number, layer: AnyLayer): string {
+export function layerLabel(index: number, layer: Layer): string {
   return `layers[${index}] (${layer.name})`;
 }
 
@@ -37,8 +76,10 @@ export function shapeText(shape: Shape, batch = 'batch'): string {
   return `[${shape.map((d, i) => (i === 0 && d === null ? batch : d === null ? 'null' : String(d))).join(', ')}]`;
 }
 
+const paramsOf = (weights: WeightSpec[]) => weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+
 /** Checks that layer names are unique in a model. */
-export function checkUniqueNames(layers: readonly AnyLayer[]): void {
+export function checkUniqueNames(layers: readonly Layer[]): void {
   const seen = new Map<string, number>();
   layers.forEach((layer, i) => {
     const prev = seen.get(layer.name);
@@ -52,10 +93,19 @@ export function checkUniqueNames(layers: readonly AnyLayer[]): void {
   });
 }
 
-/**
- * Builds the architecture of a Sequential model, or throws a RangeError saying what to change.
- */
-export function buildArchitecture(layers: readonly AnyLayer[]): Architecture {
+/** Output names from the layers that make them, made unique Keras-style (`dense`, `dense_1`). */
+function uniqueOutputNames(names: readonly string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let out = name;
+    for (let k = 1; used.has(out); k++) out = `${name}_${k}`;
+    used.add(out);
+    return out;
+  });
+}
+
+/** Builds the architecture of a Sequential model, or throws a RangeError saying what to change. */
+export function buildArchitecture(layers: readonly Layer[]): Architecture {
   if (layers.length === 0) {
     throw new RangeError('The model has no layers; add some with sequential([...]) or model.add(layer)');
   }
@@ -64,9 +114,7 @@ export function buildArchitecture(layers: readonly AnyLayer[]): Architecture {
   const sample = first.inputShape;
   if (!sample) {
     const example =
-      first instanceof LSTM
-        ? `layers.lstm({ units: ${first.units}, inputShape: [timesteps, features] })`
-        : 'inputShape: [features]';
+      first instanceof LSTM ? `layers.lstm({ units: ${first.units}, inputShape: [timesteps, features] })` : 'inputShape: [features]';
     throw new RangeError(
       `${layerLabel(0, first)} has no inputShape; the first layer of a Sequential model needs one ` +
         `(Keras input_shape, without the batch dimension), e.g. ${example}`,
@@ -74,11 +122,11 @@ export function buildArchitecture(layers: readonly AnyLayer[]): Architecture {
   }
   let current: Shape = [null, ...sample];
   const built: BuiltLayer[] = [];
+  const nodes: BuiltNode[] = [];
   layers.forEach((layer, i) => {
     if (i > 0 && built[i - 1]!.outputShapes.length > 1) {
-      const prev = layers[i - 1]!;
       throw new RangeError(
-        `${layerLabel(i - 1, prev)} has returnState: true but is not the last layer; a Sequential model passes ` +
+        `${layerLabel(i - 1, layers[i - 1]!)} has returnState: true but is not the last layer; a Sequential model passes ` +
           `one tensor from layer to layer, so use returnState only on the last layer`,
       );
     }
@@ -93,21 +141,32 @@ export function buildArchitecture(layers: readonly AnyLayer[]): Architecture {
         );
       }
     }
-    const output = layer.computeOutputShape(current);
-    const weights = layer.weightSpecs(current);
-    const params = weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
-    built.push({ layer, inputShape: current, outputShapes: [output, ...layer.stateShapes(current)], weights, params });
-    current = output;
+    let outputShapes: Shape[];
+    let weights: WeightSpec[];
+    try {
+      outputShapes = layer.callShapes([current]);
+      weights = layer.callWeights([current]);
+    } catch (err) {
+      if (err instanceof RangeError) throw new RangeError(`${layerLabel(i, layer)} ${err.message}`);
+      throw err;
+    }
+    built.push({ layer, label: layerLabel(i, layer), inputShapes: [current], outputShapes, weights, params: paramsOf(weights) });
+    nodes.push({ layer: i, inputs: [[i === 0 ? 0 : i, 0]], outputShapes });
+    current = outputShapes[0]!;
   });
+  const last = built[built.length - 1]!;
+  const names = uniqueOutputNames(last.outputShapes.map(() => last.layer.name));
   return {
+    kind: 'sequential',
+    inputs: [{ name: 'input_layer', shape: [...sample], label: `inputShape of ${layerLabel(0, first)}`, recurrent: first instanceof LSTM }],
+    outputs: last.outputShapes.map((shape, t) => ({ name: names[t]!, shape, source: [layers.length, t] })),
     layers: built,
-    inputShape: [...sample],
-    outputShapes: built[built.length - 1]!.outputShapes,
+    nodes,
     totalParams: built.reduce((s, b) => s + b.params, 0),
   };
 }
 
-function checkInput(layers: readonly AnyLayer[], i: number, input: Shape): void {
+function checkInput(layers: readonly Layer[], i: number, input: Shape): void {
   const layer = layers[i]!;
   const rank = input.length;
   if (rank >= layer.minInputRank && rank <= layer.maxInputRank) {
@@ -137,71 +196,91 @@ function checkInput(layers: readonly AnyLayer[], i: number, input: Shape): void 
   );
 }
 
-/** Rows `[from, to)` of a packed tensor, without copying. */
-export function sliceRows(packed: Packed, from: number, to: number): Packed {
-  const stride = packed.shape.slice(1).reduce((a, b) => a * b, 1);
-  return { data: packed.data.subarray(from * stride, to * stride), shape: [to - from, ...packed.shape.slice(1)] };
-}
-
 /**
- * Checks that `x` fits the model input; `name` is its path (`fit.x`). A 2-D array given to an
- * LSTM gets the reshape hint.
+ * Builds the architecture of a functional model from its spec: shapes through every call, the
+ * weights of each layer (a shared layer's calls must need the same weights), the outputs.
  */
-export function checkX(arch: Architecture, x: Packed, name: string): void {
-  const sample = arch.inputShape;
-  const expected: Shape = [null, ...sample];
-  const fits = x.shape.length === expected.length && sample.every((d, k) => d === null || d === x.shape[k + 1]);
-  if (fits) return;
-  const first = arch.layers[0]!.layer;
-  const received = `[${x.shape.join(', ')}]`;
-  if (first instanceof LSTM) {
-    let message =
-      `Expected ${name} of shape [samples, timesteps, features] = ${shapeText(expected, 'samples')} ` +
-      `(inputShape of ${layerLabel(0, first)}) but received ${received}`;
-    if (x.shape.length === 2) {
-      message += '; reshape a 2-D [samples, timesteps] array to [samples, timesteps, 1] (one feature per step)';
+export function buildFunctionalArchitecture(spec: FunctionalSpec): Architecture {
+  const order = orderCalls(spec);
+  const labels = spec.layers.map((l, i) => layerLabel(i, l));
+  const inputSlot = new Map(spec.inputs.map((r, i) => [r.layer, i]));
+  const weightLayers = spec.layers.map((l, i) => i).filter((i) => spec.layers[i]!.className !== 'InputLayer');
+  const slotOf = new Map(weightLayers.map((i, k) => [i, k]));
+  const nodeSlot = new Map(order.map(([l, n], k) => [`${l}/${n}`, k]));
+  const consumers = new Map<number, boolean>();
+  const built = new Map<number, BuiltLayer>();
+  const nodes: BuiltNode[] = [];
+  const source = (r: { layer: number; node: number; tensor: number }): [number, number] => {
+    const input = inputSlot.get(r.layer);
+    return input !== undefined ? [input, 0] : [spec.inputs.length + nodeSlot.get(`${r.layer}/${r.node}`)!, r.tensor];
+  };
+  const shapeOf = ([s, t]: [number, number]): Shape | undefined => {
+    if (s < spec.inputs.length) return [null, ...(spec.layers[spec.inputs[s]!.layer]!.inputShape ?? [])];
+    return nodes[s - spec.inputs.length]!.outputShapes[t];
+  };
+  for (const [l, n] of order) {
+    const layer = spec.layers[l]!;
+    const call = spec.calls[l]![n]!;
+    const inputs = call.inputs.map(source);
+    const shapes = inputs.map((s, j) => {
+      const shape = shapeOf(s);
+      if (!shape) throw new RangeError(`${labels[l]} call ${n} input ${j} refers to output ${s[1]} of a call that has fewer outputs`);
+      return shape;
+    });
+    for (const r of call.inputs) {
+      const slot = inputSlot.get(r.layer);
+      if (slot !== undefined) consumers.set(slot, (consumers.get(slot) ?? false) || (layer instanceof LSTM && r === call.inputs[0]));
     }
-    throw new RangeError(message);
+    let outputShapes: Shape[];
+    let weights: WeightSpec[];
+    try {
+      outputShapes = layer.callShapes(shapes);
+      weights = layer.callWeights(shapes);
+    } catch (err) {
+      if (err instanceof RangeError) throw new RangeError(`${labels[l]} cannot take ${shapes.map((s) => shapeText(s)).join(', ')}: ${err.message}`);
+      throw err;
+    }
+    const first = built.get(l);
+    if (!first) {
+      built.set(l, { layer, label: labels[l]!, inputShapes: shapes, outputShapes, weights, params: paramsOf(weights) });
+    } else if (first.weights.length !== weights.length || first.weights.some((w, i) => w.shape.join() !== weights[i]!.shape.join())) {
+      throw new RangeError(`${labels[l]} is shared but its call ${n} needs other weights than its first call; a shared layer takes inputs of the same feature size`);
+    }
+    nodes.push({ layer: slotOf.get(l)!, inputs, outputShapes });
   }
-  throw new RangeError(
-    `Expected ${name} of shape ${shapeText(expected, 'samples')} (inputShape of ${layerLabel(0, first)}) but received ${received}`,
-  );
+  const layers = weightLayers.map((i) => {
+    const b = built.get(i);
+    if (!b) throw new RangeError(`${labels[i]} is not used by any output of the model`);
+    return b;
+  });
+  const outputNames = uniqueOutputNames(spec.outputs.map((r) => spec.layers[r.layer]!.name));
+  return {
+    kind: 'functional',
+    inputs: spec.inputs.map((r, i) => {
+      const layer = spec.layers[r.layer]!;
+      return { name: layer.name, shape: layer.inputShape ?? [], label: `input "${layer.name}"`, recurrent: consumers.get(i) ?? false };
+    }),
+    outputs: spec.outputs.map((r, i) => {
+      const s = source(r);
+      const shape = shapeOf(s);
+      if (!shape) throw new RangeError(`output_layers[${i}] refers to output ${r.tensor} of layer "${spec.layers[r.layer]!.name}", which it does not have`);
+      return { name: outputNames[i]!, shape, source: s };
+    }),
+    layers,
+    nodes,
+    totalParams: layers.reduce((s, b) => s + b.params, 0),
+  };
 }
 
 /**
- * The model output shape for `x` (timesteps taken from `x` where the model has `null`).
+ * Concrete shapes through the model for inputs of these shapes (timesteps taken from the data
+ * where the model has `null`): the shape of each model output.
  */
-export function outputShapeFor(arch: Architecture, x: Packed): number[] {
-  let shape: Shape = [x.shape[0]!, ...x.shape.slice(1)];
-  for (const b of arch.layers) shape = b.layer.computeOutputShape(shape);
-  return shape.map((d) => d ?? 0);
-}
-
-/**
- * Checks `y` against the model output for `x` and returns it in the output's shape: `[n]` for
- * an output `[n, 1]` (and any y missing a trailing 1) is expanded, as Keras does. `name` is
- * the path of `y` (`fit.y`).
- */
-export function checkY(arch: Architecture, x: Packed, y: Packed, name: string, xName: string): Packed {
-  if (arch.outputShapes.length > 1) {
-    throw new RangeError(
-      `The last layer has returnState: true, so the model has 3 outputs [output, h, c] and no single target; ` +
-        `train a model without returnState and use returnState for predict only`,
-    );
-  }
-  const n = x.shape[0]!;
-  if (y.shape[0] !== n) {
-    throw new RangeError(
-      `Expected ${name} to have as many samples as ${xName} (${n}) but received ${y.shape[0]} (shape [${y.shape.join(', ')}])`,
-    );
-  }
-  const out = outputShapeFor(arch, x);
-  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, k) => d === b[k]);
-  if (same(y.shape, out)) return y;
-  if (out[out.length - 1] === 1 && same(y.shape, out.slice(0, -1))) return { data: y.data, shape: out };
-  throw new RangeError(
-    `Expected ${name} of shape [${out.join(', ')}] (the model output for ${xName}) but received [${y.shape.join(', ')}]`,
-  );
+export function outputShapesFor(arch: Architecture, inputShapes: readonly number[][]): number[][] {
+  const done: Shape[][] = [];
+  const shapeOf = ([s, t]: [number, number]): Shape => (s < arch.inputs.length ? inputShapes[s]! : done[s - arch.inputs.length]![t]!);
+  for (const node of arch.nodes) done.push(arch.layers[node.layer]!.layer.callShapes(node.inputs.map(shapeOf)));
+  return arch.outputs.map((o) => shapeOf(o.source).map((d) => d ?? 0));
 }
 
 /**

@@ -2,6 +2,7 @@
  * Options of the data-taking methods other than fit: `evaluate`, `predict`, `gradients`,
  * with the option checks they share with `fit`.
  */
+import type { Tensor, TensorInput } from '../tensor.js';
 import { boolean, checkOptions, describe, integer } from '../validate.js';
 
 /** Options of `evaluate`. */
@@ -10,6 +11,8 @@ export interface EvaluateArgs {
   batchSize?: number;
   /** 0: silent; 1 or 2: print the results on one line. Defaults to `1`. */
   verbose?: 0 | 1 | 2;
+  /** One weight per sample (`[samples]`) scaling its loss, as in `fit`. Defaults to none. */
+  sampleWeight?: TensorInput | Tensor;
 }
 
 /** Options of `predict`. */
@@ -32,8 +35,11 @@ export interface GradientsArgs {
   training?: boolean;
   /** Seed for the dropout masks when `training` is true. Defaults to a random draw. */
   seed?: number;
+  /** One weight per sample (`[samples]`) scaling its loss, as in `fit`. Defaults to none. */
+  sampleWeight?: TensorInput | Tensor;
 }
 
+/** Validates a `verbose` option: 0, 1, 2 or 'auto' (1). */
 export function verboseOption(value: unknown, name: string): 0 | 1 | 2 {
   if (value === undefined || value === 'auto') return 1;
   if (value === 0 || value === 1 || value === 2) return value;
@@ -43,17 +49,19 @@ export function verboseOption(value: unknown, name: string): 0 | 1 | 2 {
     : new TypeError(`Expected ${what} for ${name} but received ${describe(value)} of type ${typeof value}`);
 }
 
+/** Validates a `seed` option: an integer >= 0, or undefined. */
 export function seedOption(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   return integer(value, name, { min: 0, max: Number.MAX_SAFE_INTEGER });
 }
 
 /** Validates `evaluate` options. */
-export function evaluateOptions(args: unknown): { batchSize: number; verbose: 0 | 1 | 2 } {
-  const o = checkOptions<EvaluateArgs>(args, 'evaluate', ['batchSize', 'verbose']);
+export function evaluateOptions(args: unknown): { batchSize: number; verbose: 0 | 1 | 2; sampleWeight: unknown } {
+  const o = checkOptions<EvaluateArgs>(args, 'evaluate', ['batchSize', 'verbose', 'sampleWeight']);
   return {
     batchSize: o.batchSize === undefined ? 32 : integer(o.batchSize, 'evaluate.batchSize', { min: 1 }),
     verbose: verboseOption(o.verbose, 'evaluate.verbose'),
+    sampleWeight: o.sampleWeight,
   };
 }
 
@@ -68,10 +76,11 @@ export function predictOptions(args: unknown): { batchSize: number; training: bo
 }
 
 /** Validates `gradients` options. */
-export function gradientsOptions(args: unknown): { training: boolean; seed: number | undefined } {
-  const o = checkOptions<GradientsArgs>(args, 'gradients', ['training', 'seed']);
+export function gradientsOptions(args: unknown): { training: boolean; seed: number | undefined; sampleWeight: unknown } {
+  const o = checkOptions<GradientsArgs>(args, 'gradients', ['training', 'seed', 'sampleWeight']);
   return {
     training: o.training === undefined ? false : boolean(o.training, 'gradients.training'),
     seed: seedOption(o.seed, 'gradients.seed'),
+    sampleWeight: o.sampleWeight,
   };
 }

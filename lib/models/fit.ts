@@ -17,15 +17,25 @@ import type {
   NativeModel,
   NativeTensor,
 } from '../native.js';
-import { pack, type Packed, type TensorInput } from '../tensor.js';
+import type { Packed, Tensor, TensorInput } from '../tensor.js';
 import { Callback, type CallbackHooks, type CallbackModel, type Logs, type TrainingParams } from '../training/callbacks/callback.js';
 import { CallbackList, normalizeCallbacks } from '../training/callbacks/callback-list.js';
 import type { History } from '../training/callbacks/history.js';
 import { ProgressLogger } from '../training/callbacks/progress-logger.js';
 import { boolean, checkOptions, describe, integer, number } from '../validate.js';
 import { seedOption, verboseOption } from './call-args.js';
-import { type Architecture, checkX, checkY, sliceRows } from './architecture.js';
-import type { CompileConfig } from './compile-args.js';
+import type { Architecture } from './architecture.js';
+import { type CompileConfig, logKeys } from './compile-args.js';
+import {
+  checkClassWeight,
+  checkSampleWeight,
+  checkXs,
+  checkYs,
+  type ClassWeight,
+  classWeightsToSampleWeight,
+  type ModelData,
+  sliceRows,
+} from './model-data.js';
 
 /** Options of `model.fit()`, Keras's in camelCase. */
 export interface FitArgs {
@@ -38,12 +48,28 @@ export interface FitArgs {
   /** Callbacks (instances or objects of hooks). A History is always added and returned. Defaults to `[]`. */
   callbacks?: (Callback | CallbackHooks)[];
   /**
-   * Fraction in [0, 1) of the samples held out for validation: the LAST ones, taken before
-   * shuffling (Keras semantics). Ignored when `validationData` is given. Defaults to `0`.
+   * Fraction in [0, 1) of the samples held out for validation: the LAST ones of every input,
+   * target and sample weight, taken before shuffling (Keras semantics). Ignored when
+   * `validationData` is given. Defaults to `0`.
    */
   validationSplit?: number;
-  /** `[xVal, yVal]` evaluated at each epoch end (`val_*` logs); overrides `validationSplit`. */
-  validationData?: [TensorInput, TensorInput];
+  /**
+   * `[xVal, yVal]` or `[xVal, yVal, sampleWeightVal]` evaluated at each epoch end (`val_*` logs);
+   * overrides `validationSplit`. `xVal`, `yVal` take the forms `x` and `y` take.
+   */
+  validationData?: [ModelData, ModelData] | [ModelData, ModelData, TensorInput | Tensor];
+  /**
+   * One weight per sample (`[samples]`), scaling each sample's loss: the loss is the mean over the
+   * batch of `w_i * loss_i` (Keras's `sample_weight`); metrics are unweighted. Defaults to none.
+   */
+  sampleWeight?: TensorInput | Tensor;
+  /**
+   * Keras's `class_weight` for a model with one output: `{ classIndex: weight }` scales the loss
+   * of the samples of each class (the class of a sample: the argmax of a one-hot target, the
+   * index of a sparse one, `round(y)` of a binary one); classes not listed weigh 1. Multiplies
+   * `sampleWeight` when both are given. Defaults to none.
+   */
+  classWeight?: ClassWeight;
   /** Shuffle the training samples before each epoch. Defaults to `true`. */
   shuffle?: boolean;
   /** Epoch to start from (to resume a previous run). Defaults to `0`. */
@@ -61,7 +87,9 @@ export interface FitOptions {
   verbose: 0 | 1 | 2;
   callbacks: Callback[];
   validationSplit: number;
-  validationData: [unknown, unknown] | undefined;
+  validationData: [unknown, unknown, unknown] | undefined;
+  sampleWeight: unknown;
+  classWeight: Map<number, number> | undefined;
   shuffle: boolean;
   initialEpoch: number;
   seed: number | undefined;
@@ -70,20 +98,20 @@ export interface FitOptions {
 
 const FIT_OPTIONS = [
   'epochs', 'batchSize', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'shuffle',
-  'initialEpoch', 'seed', 'signal',
+  'initialEpoch', 'seed', 'signal', 'sampleWeight', 'classWeight',
 ] as const;
 
 /** Validates `fit` options and fills the defaults. */
 export function fitOptions(args: unknown): FitOptions {
   const o = checkOptions<FitArgs>(args, 'fit', FIT_OPTIONS);
-  let validationData: [unknown, unknown] | undefined;
+  let validationData: [unknown, unknown, unknown] | undefined;
   if (o.validationData !== undefined) {
-    if (!Array.isArray(o.validationData) || o.validationData.length !== 2) {
+    if (!Array.isArray(o.validationData) || (o.validationData.length !== 2 && o.validationData.length !== 3)) {
       throw new TypeError(
-        `Expected an array [xVal, yVal] for fit.validationData but received ${describe(o.validationData)}`,
+        `Expected an array [xVal, yVal] (or [xVal, yVal, sampleWeightVal]) for fit.validationData but received ${describe(o.validationData)}`,
       );
     }
-    validationData = [o.validationData[0], o.validationData[1]];
+    validationData = [o.validationData[0], o.validationData[1], o.validationData[2]];
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
     throw new TypeError(`Expected an AbortSignal for fit.signal but received ${describe(o.signal)} of type ${typeof o.signal}`);
@@ -100,6 +128,8 @@ export function fitOptions(args: unknown): FitOptions {
     initialEpoch: o.initialEpoch === undefined ? 0 : integer(o.initialEpoch, 'fit.initialEpoch', { min: 0 }),
     seed: seedOption(o.seed, 'fit.seed'),
     signal: o.signal,
+    sampleWeight: o.sampleWeight,
+    classWeight: o.classWeight === undefined ? undefined : checkClassWeight(o.classWeight, 'fit.classWeight'),
   };
 }
 
@@ -133,23 +163,52 @@ export function atFitSyncPoint(model: CallbackModel): boolean {
   return syncPoint.getStore() === model;
 }
 
-/** Splits off the LAST `fraction` of the samples (before any shuffling), as Keras does. */
-export function splitValidation(
-  x: Packed,
-  y: Packed,
-  fraction: number,
-): { train: { x: Packed; y: Packed }; validation: { x: Packed; y: Packed } } {
-  const n = x.shape[0]!;
+/** Training or validation data once checked: one tensor per input and per output, and the sample weights. */
+export interface FitData {
+  xs: Packed[];
+  ys: Packed[];
+  sampleWeight: Packed | null;
+}
+
+/** Splits off the LAST `fraction` of the samples (before any shuffling) of every array, as Keras does. */
+export function splitValidation(data: FitData, fraction: number): { train: FitData; validation: FitData } {
+  const n = data.xs[0]!.shape[0]!;
   const splitAt = Math.floor(n * (1 - fraction));
   if (splitAt <= 0 || splitAt >= n) {
     throw new RangeError(
       `fit.x has ${n} samples, too few to split into training and validation sets with validationSplit ${fraction}`,
     );
   }
-  return {
-    train: { x: sliceRows(x, 0, splitAt), y: sliceRows(y, 0, splitAt) },
-    validation: { x: sliceRows(x, splitAt, n), y: sliceRows(y, splitAt, n) },
-  };
+  const part = (from: number, to: number): FitData => ({
+    xs: data.xs.map((x) => sliceRows(x, from, to)),
+    ys: data.ys.map((y) => sliceRows(y, from, to)),
+    sampleWeight: data.sampleWeight && sliceRows(data.sampleWeight, from, to),
+  });
+  return { train: part(0, splitAt), validation: part(splitAt, n) };
+}
+
+/**
+ * Checks `x`, `y` and the sample weights of a fit (or its validation data) and packs them;
+ * `classWeight` becomes per-sample weights. `path` names them (`fit`, `fit.validationData`).
+ */
+export function fitData(
+  arch: Architecture,
+  compile: CompileConfig,
+  x: unknown,
+  y: unknown,
+  sampleWeight: unknown,
+  classWeight: Map<number, number> | undefined,
+  names: { x: string; y: string; sampleWeight: string; classWeight: string },
+): FitData {
+  const xs = checkXs(arch, x, names.x);
+  const ys = checkYs(arch, compile.losses, xs, y, names.y, names.x);
+  const n = xs[0]!.shape[0]!;
+  let sw = sampleWeight === undefined || sampleWeight === null ? undefined : checkSampleWeight(sampleWeight, n, names.sampleWeight, names.x);
+  if (classWeight) {
+    const sparse = compile.losses[0]?.className === 'SparseCategoricalCrossentropy';
+    sw = classWeightsToSampleWeight(classWeight, arch, ys[0]!, sparse, sw, names.classWeight, names.y);
+  }
+  return { xs, ys, sampleWeight: sw ?? null };
 }
 
 function abortError(signal: AbortSignal, history: History | undefined): AbortError {
@@ -162,29 +221,32 @@ function toNative(p: Packed): NativeTensor {
   return { data: p.data, shape: p.shape };
 }
 
+function dataToNative(d: FitData): { xs: NativeTensor[]; ys: NativeTensor[]; sampleWeight: NativeTensor | null } {
+  return { xs: d.xs.map(toNative), ys: d.ys.map(toNative), sampleWeight: d.sampleWeight && toNative(d.sampleWeight) };
+}
+
 /** Runs one training job; resolves with its History. The caller holds the model's busy flag. */
 export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: FitOptions): Promise<History> {
   if (o.signal?.aborted) throw abortError(o.signal, undefined);
   const { native, arch, compile } = ctx;
-  const x = pack(xIn as TensorInput, 'fit.x');
-  checkX(arch, x, 'fit.x');
-  const y = checkY(arch, x, pack(yIn as TensorInput, 'fit.y'), 'fit.y', 'fit.x');
-  let train = { x, y };
-  let validation: { x: Packed; y: Packed } | null = null;
+  let train = fitData(arch, compile, xIn, yIn, o.sampleWeight, o.classWeight, {
+    x: 'fit.x', y: 'fit.y', sampleWeight: 'fit.sampleWeight', classWeight: 'fit.classWeight',
+  });
+  let validation: FitData | null = null;
   if (o.validationData) {
-    const vx = pack(o.validationData[0] as TensorInput, 'fit.validationData[0]');
-    checkX(arch, vx, 'fit.validationData[0]');
-    const vy = checkY(arch, vx, pack(o.validationData[1] as TensorInput, 'fit.validationData[1]'), 'fit.validationData[1]', 'fit.validationData[0]');
-    validation = { x: vx, y: vy };
+    const [vx, vy, vw] = o.validationData;
+    validation = fitData(arch, compile, vx, vy, vw, undefined, {
+      x: 'fit.validationData[0]', y: 'fit.validationData[1]', sampleWeight: 'fit.validationData[2]', classWeight: '',
+    });
   } else if (o.validationSplit > 0) {
-    ({ train, validation } = splitValidation(x, y, o.validationSplit));
+    ({ train, validation } = splitValidation(train, o.validationSplit));
   }
 
   const params: TrainingParams = {
     epochs: o.epochs,
-    steps: Math.ceil(train.x.shape[0]! / o.batchSize),
+    steps: Math.ceil(train.xs[0]!.shape[0]! / o.batchSize),
     verbose: o.verbose,
-    metrics: ['loss', ...compile.metrics.map((m) => m.name)],
+    metrics: logKeys(compile),
     doValidation: validation !== null,
   };
   const list = new CallbackList(o.callbacks, {
@@ -283,10 +345,12 @@ export async function runFit(ctx: FitContext, xIn: unknown, yIn: unknown, o: Fit
       const callSite = new Error();
       let nativeError: unknown;
       try {
+        const t = dataToNative(train);
         const job = native.fit(
-          toNative(train.x),
-          toNative(train.y),
-          validation && { x: toNative(validation.x), y: toNative(validation.y) },
+          t.xs,
+          t.ys,
+          t.sampleWeight,
+          validation && dataToNative(validation),
           nativeOptions,
           onBatch,
           onEpoch,

@@ -1,35 +1,45 @@
 /**
  * What every model kind shares (tfjs `LayersModel`, Keras `Model`): compile, fit, evaluate,
- * predict, gradients, weights, save and load, dispose. A subclass (Sequential; later the
- * functional model) supplies its Keras JSON ({@link LayersModel.getConfig}) and its
- * architecture: the output shapes and weights the input and target checks use. The engine
- * model is created lazily, the first time it is needed (compile, predict, weights).
+ * predict, gradients, weights, save and load, dispose. A subclass (Sequential, Functional)
+ * supplies its Keras JSON ({@link LayersModel.getConfig}) and its architecture: the inputs,
+ * outputs, shapes and weights the data checks use. The engine model is created lazily, the
+ * first time it is needed (compile, predict, weights), from the engine graph derived from the
+ * Keras JSON.
  */
 import { fromNative, TorchError } from '../errors.js';
 import { MODEL_IO, type ModelIo, type SavableModel } from '../io/model-io.js';
 import { saveModel, type SaveArgs } from '../io/save-model.js';
 import { loadWeightsFile, saveWeightsFile, type SaveWeightsArgs } from '../io/weights-file.js';
 import type { ModelSpecJson, NativeTensor } from '../native.js';
-import { compileToKeras } from '../serialization/keras-json.js';
+import { compileToKeras, engineGraph } from '../serialization/keras-json.js';
 import { pack, Tensor, type TensorInput } from '../tensor.js';
 import { describe } from '../validate.js';
 import type { CallbackModel } from '../training/callbacks/callback.js';
 import type { History } from '../training/callbacks/history.js';
 import { pyExp, pyFixed } from '../training/callbacks/progress-logger.js';
 import type { AnyOptimizer } from '../training/optimizers.js';
-import { type Architecture, checkWeights, checkX, checkY, layerLabel } from './architecture.js';
-import { type CompileArgs, compileConfig } from './compile-args.js';
+import { type Architecture, checkWeights } from './architecture.js';
+import { type CompileArgs, compileConfig, type CompileOutputs } from './compile-args.js';
 import { evaluateOptions, type EvaluateArgs, gradientsOptions, type GradientsArgs, predictOptions, type PredictArgs } from './call-args.js';
-import { type FitArgs, fitOptions, runFit } from './fit.js';
+import { type FitArgs, fitData, fitOptions, runFit } from './fit.js';
+import { DEFAULT_ENGINE_OPTIONS, type Device, type EngineOptions } from './engine-options.js';
 import { ModelEngine } from './model-engine.js';
+import { checkXs, type ModelData } from './model-data.js';
 
 function toTensor(t: NativeTensor): Tensor {
   return new Tensor(t.data, t.shape);
 }
 
+/** The outputs a compile config is resolved against. */
+function compileOutputs(arch: Architecture): CompileOutputs {
+  return { names: arch.outputs.map((o) => o.name), shapes: arch.outputs.map((o) => o.shape) };
+}
+
 /**
  * The base of every model: training, inference, weights, saving. Create models with
- * `sequential([...])`; `model instanceof LayersModel` holds for each of them.
+ * `sequential([...])` or `model({ inputs, outputs })`; `m instanceof LayersModel` holds for each.
+ * Data (`x`, `y`) is one tensor, an array (one per input or output, by position) or an object
+ * by input or output name, as in Keras.
  */
 export abstract class LayersModel implements CallbackModel, SavableModel {
   /** The model's name. */
@@ -40,16 +50,43 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
   /** The engine model and its lifecycle rules. @internal */
   protected readonly engine: ModelEngine;
 
-  protected constructor(name: string) {
+  /** Where the model computes (`device`, `deterministic`), fixed when it is created. */
+  readonly engineOptions: Readonly<EngineOptions>;
+
+  protected constructor(name: string, options: EngineOptions = DEFAULT_ENGINE_OPTIONS) {
     this.name = name;
-    this.engine = new ModelEngine({ model: this, architecture: () => this.architecture(), spec: () => this.getConfig() });
+    this.engineOptions = Object.freeze({ ...options });
+    this.engine = new ModelEngine({
+      model: this,
+      architecture: () => this.architecture(),
+      graph: () => engineGraph(this.getConfig()),
+      options: () => this.engineOptions,
+    });
   }
 
-  /** The model as Keras JSON (`{ class_name, config }`): what the engine builds from and what `save` writes. */
+  /** The device the model computes on, as asked for (`'cpu'`, `'cuda'`, `'cuda:N'`, `'auto'`). */
+  get device(): Device {
+    return this.engineOptions.device;
+  }
+
+  /** The model as Keras JSON (`{ class_name, config }`): what the engine's graph is derived from and what `save` writes. */
   abstract getConfig(): ModelSpecJson;
 
   /** Builds the architecture from the model's current layers, or throws a RangeError saying what to change. @internal */
   protected abstract architecture(): Architecture;
+
+  /** The names of the model inputs, in order (the keys of `x` given as an object). */
+  get inputNames(): string[] {
+    return this.engine.architecture().inputs.map((i) => i.name);
+  }
+
+  /**
+   * The names of the model outputs, in order: the output layers' names (the keys of `y` and of
+   * `compile`'s per-output options given as objects, and the prefix of per-output log keys).
+   */
+  get outputNames(): string[] {
+    return this.engine.architecture().outputs.map((o) => o.name);
+  }
 
   /** The compiled optimizer; its `learningRate` may be changed between epochs. */
   get optimizer(): AnyOptimizer {
@@ -59,25 +96,37 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
   }
 
   /**
-   * Configures training: optimizer, loss, metrics. Builds the engine model (so the first layer
-   * needs its `inputShape`). Compiling again resets the optimizer state, as in Keras.
+   * Configures training: optimizer, loss, metrics (per output for a model with several). Builds
+   * the engine model (so a Sequential's first layer needs its `inputShape`). Compiling again
+   * resets the optimizer state, as in Keras.
    *
    * @example
    * model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
-   * @throws {TypeError|RangeError} a wrong option; {@link TorchError} `ERR_BUSY` during fit.
+   * twoHeads.compile({ optimizer: 'adam', loss: { value: 'mse', label: 'sparse_categorical_crossentropy' },
+   *   lossWeights: { value: 1, label: 0.5 }, metrics: { value: ['mae'], label: ['accuracy'] } });
+   * @throws {TypeError|RangeError} a wrong option (naming the output); {@link TorchError} `ERR_BUSY` during fit.
    */
   compile(args: CompileArgs): void {
     this.engine.assertUsable('compile');
-    this.engine.compile(compileConfig(args));
+    let arch: Architecture;
+    try {
+      arch = this.engine.architecture();
+    } catch (err) {
+      compileConfig(args);
+      throw err;
+    }
+    this.engine.compile(compileConfig(args, compileOutputs(arch)));
   }
 
   /**
    * Trains the model (Keras `fit`). Resolves with the History of the run.
    *
+   * @param x the inputs: one tensor, an array (one per input) or an object by input name.
+   * @param y the targets, likewise per output.
    * @throws (as a rejection) {@link TorchError} `ERR_BUSY` when a fit already runs,
    *   `ERR_NOT_COMPILED`, `ERR_DISPOSED`; `AbortError` when `signal` aborts; a callback's error.
    */
-  async fit(x: TensorInput, y: TensorInput, args?: FitArgs): Promise<History> {
+  async fit(x: ModelData, y: ModelData, args?: FitArgs): Promise<History> {
     const engine = this.engine;
     engine.assertUsable('start another fit');
     const options = fitOptions(args);
@@ -103,24 +152,24 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
 
   /**
    * Loss and metrics on the given data (Keras `evaluate(..., return_dict=True)`), e.g.
-   * `{ loss: 0.012, mae: 0.081 }`.
+   * `{ loss: 0.012, mae: 0.081 }`; with several outputs also `<output>_loss`, `<output>_<metric>`.
    */
-  async evaluate(x: TensorInput, y: TensorInput, args?: EvaluateArgs): Promise<Record<string, number>> {
+  async evaluate(x: ModelData, y: ModelData, args?: EvaluateArgs): Promise<Record<string, number>> {
     this.engine.assertUsable('evaluate', true);
-    const { batchSize, verbose } = evaluateOptions(args);
-    const { native, arch } = this.engine.compiled('evaluate');
-    const px = pack(x, 'evaluate.x');
-    checkX(arch, px, 'evaluate.x');
-    const py = checkY(arch, px, pack(y, 'evaluate.y'), 'evaluate.y', 'evaluate.x');
+    const { batchSize, verbose, sampleWeight } = evaluateOptions(args);
+    const { native, arch, compile } = this.engine.compiled('evaluate');
+    const data = fitData(arch, compile, x, y, sampleWeight, undefined, {
+      x: 'evaluate.x', y: 'evaluate.y', sampleWeight: 'evaluate.sampleWeight', classWeight: '',
+    });
     const callSite = new Error();
     let logs: Record<string, number>;
     try {
-      logs = await native.evaluate(px, py, batchSize);
+      logs = await native.evaluate(data.xs, data.ys, data.sampleWeight, batchSize);
     } catch (err) {
       throw fromNative(err, callSite);
     }
     if (verbose > 0) {
-      const steps = Math.ceil(px.shape[0]! / batchSize);
+      const steps = Math.ceil(data.xs[0]!.shape[0]! / batchSize);
       const values = Object.entries(logs).map(([k, v]) => `${k}: ${Math.abs(v) > 1e-3 ? pyFixed(v, 4) : pyExp(v, 4)}`);
       process.stdout.write(`${steps}/${steps} - ${values.join(' - ')}\n`);
     }
@@ -128,39 +177,38 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
   }
 
   /**
-   * Predictions for `x` (the model's output), computed off the event loop in batches.
+   * Predictions for `x`, computed off the event loop in batches: the output tensor of a model
+   * with one output, or one tensor per output (Keras). {@link predictOutputs} always gives the array.
    *
-   * @param x inputs `[samples, timesteps, features]`, nested arrays or `{ data, shape }`.
-   * @param args `batchSize` (Defaults to `32`).
-   * @returns the output tensor. When the last layer is an LSTM with `returnState`, this is
-   *   its main output; {@link predictOutputs} gives `[output, h, c]`.
+   * @param x inputs: one tensor (`[samples, timesteps, features]`, nested arrays or `{ data, shape }`),
+   *   an array (one per input) or an object by input name.
+   * @param args `batchSize` (Defaults to `32`), `training`, `seed`.
    * @example
    * const yhat = await model.predict(xTest);
-   * yhat.shape; // [samples, 1]
+   * const [value, label] = (await twoHeads.predict({ seq, aux })) as Tensor[];
    * @throws {TypeError|RangeError} for malformed `x`; rejects with a TorchError from the engine.
    */
-  async predict(x: TensorInput, args?: PredictArgs): Promise<Tensor> {
+  async predict(x: ModelData, args?: PredictArgs): Promise<Tensor | Tensor[]> {
     const outputs = await this.predictOutputs(x, args);
-    return outputs[0]!;
+    return outputs.length === 1 ? outputs[0]! : outputs;
   }
 
   /**
-   * Every output of the model for `x`: `[output]`, or `[output, h, c]` when the last layer is
-   * an LSTM with `returnState` (Keras's `predict` result for such a model).
+   * Every output of the model for `x`, in order (for a Sequential whose last layer is an LSTM
+   * with `returnState`: `[output, h, c]`).
    *
    * @example
    * const [output, h, c] = await model.predictOutputs(x);
    */
-  async predictOutputs(x: TensorInput, args?: PredictArgs): Promise<Tensor[]> {
+  async predictOutputs(x: ModelData, args?: PredictArgs): Promise<Tensor[]> {
     this.engine.assertUsable('predict', true);
     const { batchSize, training, seed } = predictOptions(args);
     const { native, arch } = this.engine.built();
-    const px = pack(x, 'predict.x');
-    checkX(arch, px, 'predict.x');
+    const xs = checkXs(arch, x, 'predict.x');
     const callSite = new Error();
     let out: NativeTensor[];
     try {
-      out = await native.predict(px, batchSize, training, seed);
+      out = await native.predict(xs, batchSize, training, seed);
     } catch (err) {
       throw fromNative(err, callSite);
     }
@@ -171,20 +219,30 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
    * Gradients of the loss w.r.t. each weight, in {@link getWeights} order (for debugging,
    * and checked against finite differences in the tests).
    */
-  async gradients(x: TensorInput, y: TensorInput, args?: GradientsArgs): Promise<Tensor[]> {
+  async gradients(x: ModelData, y: ModelData, args?: GradientsArgs): Promise<Tensor[]> {
     this.engine.assertUsable('compute gradients');
-    const { training, seed } = gradientsOptions(args);
-    const { native, arch } = this.engine.compiled('gradients');
-    const px = pack(x, 'gradients.x');
-    checkX(arch, px, 'gradients.x');
-    const py = checkY(arch, px, pack(y, 'gradients.y'), 'gradients.y', 'gradients.x');
+    const { training, seed, sampleWeight } = gradientsOptions(args);
+    const { native, arch, compile } = this.engine.compiled('gradients');
+    const data = fitData(arch, compile, x, y, sampleWeight, undefined, {
+      x: 'gradients.x', y: 'gradients.y', sampleWeight: 'gradients.sampleWeight', classWeight: '',
+    });
     const callSite = new Error();
     try {
-      const grads = await native.gradients(px, py, training, seed);
+      const grads = await native.gradients(data.xs, data.ys, data.sampleWeight, training, seed);
       return grads.map(toTensor);
     } catch (err) {
       throw fromNative(err, callSite);
     }
+  }
+
+  /**
+   * Zeroes the carried states of the model's stateful recurrent layers (Keras `reset_states`);
+   * nothing to do for a model without any.
+   * @throws {TorchError} `ERR_BUSY` during fit outside its callbacks; `ERR_DISPOSED`.
+   */
+  resetStates(): void {
+    this.engine.assertUsable('reset states', true);
+    this.engine.call((native) => native.resetStates());
   }
 
   /**
@@ -309,9 +367,10 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
     const engine = this.engine;
     return {
       weightNames: () =>
-        engine.built().arch.layers.flatMap((built, i) =>
-          built.weights.map((w) => ({ name: `${built.layer.name}/${w.name}`, shape: [...w.shape], layer: layerLabel(i, built.layer) })),
+        engine.built().arch.layers.flatMap((built) =>
+          built.weights.map((w) => ({ name: `${built.layer.name}/${w.name}`, shape: [...w.shape], layer: built.label })),
         ),
+      compileOutputs: () => compileOutputs(engine.architecture()),
       compileConfig: () => {
         const compile = engine.compileConfig;
         return compile ? compileToKeras(compile) : null;

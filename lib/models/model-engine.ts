@@ -5,9 +5,10 @@
  * disposed; not while fit runs, except from fit's callbacks at a sync point).
  */
 import { fromNative, TorchError } from '../errors.js';
-import type { ModelSpecJson, NativeModel, NativeTensor } from '../native.js';
+import type { EngineGraphJson, NativeModel, NativeTensor } from '../native.js';
 import { compileToKeras } from '../serialization/keras-json.js';
 import type { CallbackModel } from '../training/callbacks/callback.js';
+import type { EngineOptions } from './engine-options.js';
 import type { Architecture } from './architecture.js';
 import type { CompileConfig } from './compile-args.js';
 import { getBinding } from './engine.js';
@@ -19,8 +20,10 @@ export interface EngineSource {
   model: CallbackModel;
   /** The architecture (shapes, weights); throws a RangeError saying what to change. */
   architecture(): Architecture;
-  /** The Keras JSON the addon builds from. */
-  spec(): ModelSpecJson;
+  /** The engine graph the addon builds from (derived from the model's Keras JSON). */
+  graph(): EngineGraphJson;
+  /** Where the model computes. */
+  options(): EngineOptions;
 }
 
 function disposedError(): TorchError {
@@ -94,11 +97,11 @@ export class ModelEngine {
     this.assertNotDisposed();
     if (this.#native && this.#arch) return { native: this.#native, arch: this.#arch };
     const arch = this.#source.architecture();
-    const spec = this.#source.spec();
+    const graph = this.#source.graph();
     const callSite = new Error();
     let native: NativeModel;
     try {
-      native = new (getBinding().Model)(spec);
+      native = new (getBinding().Model)(graph, this.#source.options());
     } catch (err) {
       throw fromNative(err, callSite);
     }
@@ -119,6 +122,11 @@ export class ModelEngine {
     this.#native = native;
     this.#arch = arch;
     return { native, arch };
+  }
+
+  /** The architecture: the built one, or one made now from the model as it is (nothing is built). */
+  architecture(): Architecture {
+    return this.#arch ?? this.#source.architecture();
   }
 
   /** As {@link built}, with the compile config; `ERR_NOT_COMPILED` before compile. */

@@ -6,6 +6,7 @@
 import { fromNative, TorchError } from '../errors.js';
 import { saveQuantizedModel, type QuantizedSaveArgs } from '../io/quantized-io.js';
 import type { ModelSpecJson, NativeLayerInfo, NativeQuantizedModel, NativeTensor } from '../native.js';
+import { engineGraph } from '../serialization/keras-json.js';
 import { int8Engine } from '../quantization/engine.js';
 import { checkInput, type ModelInput, modelInput } from '../quantization/input.js';
 import { copyWeight, floatWeight, type QuantizedWeight } from '../quantization/int8-weights.js';
@@ -81,9 +82,10 @@ export class QuantizedModel {
     this.#spec = structuredClone(spec);
     this.name = spec.config.name;
     int8Engine();
+    const graph = engineGraph(this.#spec);
     const callSite = new Error();
     try {
-      this.#native = new (getBinding().QuantizedModel)(this.#spec, weights.map((w) => ({ data: w.data, shape: [...w.shape] })));
+      this.#native = new (getBinding().QuantizedModel)(graph, weights.map((w) => ({ data: w.data, shape: [...w.shape] })));
       this.quantization = { mode, engine: this.#native.info().engine };
     } catch (err) {
       throw fromNative(err, callSite);
@@ -152,7 +154,7 @@ export class QuantizedModel {
     const callSite = new Error();
     let out: NativeTensor[];
     try {
-      out = await native.predict(px, batchSize);
+      out = await native.predict([px], batchSize);
     } catch (err) {
       throw fromNative(err, callSite);
     }

@@ -4,28 +4,36 @@
  * builds the engine model lazily from this stack's Keras JSON and architecture.
  */
 import { fromNative } from '../errors.js';
-import { type AnyLayer, isLayer, layerFromSpec, layerSpec } from '../layers/index.js';
+import { InputLayer } from '../layers/input-layer.js';
+import { type AnyLayer, isLayer } from '../layers/index.js';
 import { uniqueName } from '../layers/layer.js';
-import type { ModelSpecJson } from '../native.js';
+import type { SequentialSpecJson } from '../native.js';
 import { modelFromKeras, modelToKeras } from '../serialization/keras-json.js';
+import type { Tensor } from '../tensor.js';
 import { checkOptions, describe, isPlainObject, string } from '../validate.js';
 import { type Architecture, buildArchitecture, checkUniqueNames } from './architecture.js';
+import type { PredictArgs } from './call-args.js';
+import { type DeviceArgs, ENGINE_OPTION_KEYS, engineOptions } from './engine-options.js';
 import { LayersModel } from './layers-model.js';
+import type { ModelData } from './model-data.js';
 import { summaryText } from './summary.js';
 
 /** Options of {@link sequential}. */
-export interface SequentialArgs {
+export interface SequentialArgs extends DeviceArgs {
   /** Name of the model. Defaults to `sequential`, `sequential_1`, ... */
   name?: string;
 }
 
 /** The model's name from `args`: checked, or the next free `sequential_<n>`. */
 function modelName(args: SequentialArgs | undefined): string {
-  const o = checkOptions<SequentialArgs>(args, 'sequential', ['name']);
+  const o = checkOptions<SequentialArgs>(args, 'sequential', ['name', ...ENGINE_OPTION_KEYS]);
   return o.name === undefined ? uniqueName('sequential') : string(o.name, 'sequential.name');
 }
 
 function checkLayer(layer: unknown, name: string): asserts layer is AnyLayer {
+  if (layer instanceof InputLayer) {
+    throw new TypeError(`Expected a layer for ${name} but received the InputLayer "${layer.name}"; give the first layer an inputShape instead`);
+  }
   if (!isLayer(layer)) {
     throw new TypeError(
       `Expected a layer (layers.lstm(...), layers.dense(...), layers.dropout(...)) for ${name} but received ${describe(layer)} of type ${
@@ -51,7 +59,7 @@ export class Sequential extends LayersModel {
   #layers: AnyLayer[] = [];
 
   constructor(layers?: readonly AnyLayer[], args?: SequentialArgs) {
-    super(modelName(args));
+    super(modelName(args), engineOptions(args as Record<string, unknown> | undefined, 'sequential'));
     if (layers !== undefined) {
       if (!Array.isArray(layers)) throw new TypeError(`Expected an array of layers for sequential.layers but received ${describe(layers)} of type ${typeof layers}`);
       layers.forEach((layer, i) => checkLayer(layer, `sequential.layers[${i}]`));
@@ -67,7 +75,7 @@ export class Sequential extends LayersModel {
    */
   static fromConfig(json: unknown): Sequential {
     const spec = modelFromKeras(json);
-    return new Sequential(spec.layers.map((l, i) => layerFromSpec(l, `layers[${i}]`)), { name: spec.name });
+    return new Sequential(spec.layers, { name: spec.name });
   }
 
   /** The layers, in order (a copy of the list). */
@@ -116,9 +124,25 @@ export class Sequential extends LayersModel {
     return text;
   }
 
+  /**
+   * Predictions for `x` (`[samples, timesteps, features]`, nested arrays or `{ data, shape }`),
+   * computed off the event loop in batches: the output tensor. When the last layer is an LSTM
+   * with `returnState`, this is its main output; {@link predictOutputs} gives `[output, h, c]`.
+   *
+   * @param args `batchSize` (Defaults to `32`), `training` (Monte-Carlo dropout), `seed`.
+   * @example
+   * const yhat = await model.predict(xTest);
+   * yhat.shape; // [samples, 1]
+   * @throws {TypeError|RangeError} for malformed `x`; rejects with a TorchError from the engine.
+   */
+  override async predict(x: ModelData, args?: PredictArgs): Promise<Tensor> {
+    const outputs = await this.predictOutputs(x, args);
+    return outputs[0]!;
+  }
+
   /** The model as Keras JSON (`{ class_name: 'Sequential', config: { name, layers } }`). */
-  getConfig(): ModelSpecJson {
-    return modelToKeras({ name: this.name, layers: this.#layers.map(layerSpec) });
+  getConfig(): SequentialSpecJson {
+    return modelToKeras({ name: this.name, layers: this.#layers });
   }
 
   /** The architecture of the stack, built from the layers as they are now. @internal */
@@ -136,10 +160,11 @@ export class Sequential extends LayersModel {
  * @throws {TypeError} a value that is not a layer; {@link RangeError} an invalid stack
  *   (e.g. stacked LSTMs without `returnSequences`), checked at once when the input shape is known.
  */
-export function sequential(layers?: readonly AnyLayer[] | { layers?: readonly AnyLayer[]; name?: string }, args?: SequentialArgs): Sequential {
+export function sequential(layers?: readonly AnyLayer[] | ({ layers?: readonly AnyLayer[] } & SequentialArgs), args?: SequentialArgs): Sequential {
   if (isPlainObject(layers)) {
-    const o = checkOptions<{ layers?: readonly AnyLayer[]; name?: string }>(layers, 'sequential', ['layers', 'name']);
-    return new Sequential(o.layers, o.name === undefined ? undefined : { name: o.name });
+    const o = checkOptions<{ layers?: readonly AnyLayer[] } & SequentialArgs>(layers, 'sequential', ['layers', 'name', ...ENGINE_OPTION_KEYS]);
+    const { layers: list, ...rest } = o;
+    return new Sequential(list, rest);
   }
   return new Sequential(layers as readonly AnyLayer[] | undefined, args);
 }

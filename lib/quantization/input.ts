@@ -3,7 +3,7 @@
  * and the check that data fits it, worded as the float model words it.
  */
 import type { ModelSpecJson } from '../native.js';
-import { modelFromKeras } from '../serialization/keras-json.js';
+import { engineGraph, isFunctionalJson, modelFromKeras } from '../serialization/keras-json.js';
 import type { Packed } from '../tensor.js';
 
 /** What the quantized model needs to know of its layers: the input's sample shape and whether an LSTM takes it. */
@@ -20,11 +20,20 @@ export interface ModelInput {
  * @throws {TypeError|RangeError} a document torch-lstm cannot read; {@link RangeError} a model without an input shape.
  */
 export function modelInput(spec: ModelSpecJson): ModelInput {
+  if (isFunctionalJson(spec)) {
+    const graph = engineGraph(spec);
+    if (graph.inputs.length !== 1) {
+      throw new RangeError(`The model has ${graph.inputs.length} inputs (${graph.inputs.map((i) => i.name).join(', ')}); quantizing supports models with one input for now`);
+    }
+    const input = graph.inputs[0]!;
+    const recurrent = graph.nodes.some((n) => n.inputs[0]?.[0] === 0 && graph.layers[n.layer]!.class_name === 'LSTM');
+    return { shape: [...input.shape], label: `input "${input.name}"`, recurrent };
+  }
   const { layers } = modelFromKeras(spec);
   const first = layers[0];
   if (!first) throw new RangeError('The model has no layers; there is nothing to quantize');
-  const shape = first.config.inputShape;
-  const label = `layers[0] (${first.config.name})`;
+  const shape = first.inputShape;
+  const label = `layers[0] (${first.name})`;
   if (!shape) {
     throw new RangeError(`${label} has no inputShape; quantizing needs a built model (give the first layer an inputShape, e.g. layers.lstm({ units: 32, inputShape: [10, 1] }))`);
   }

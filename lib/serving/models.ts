@@ -3,7 +3,8 @@
  * Protocol describes them (read from the model's Keras JSON, the output shape found by one
  * warm-up prediction), and its request queue.
  */
-import { loadModel } from '../io/index.js';
+import { loadModel, type LoadedModel } from '../io/index.js';
+import { Functional } from '../models/functional.js';
 import type { PredictArgs } from '../models/call-args.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { describe, isPlainObject } from '../validate.js';
@@ -99,6 +100,26 @@ function checkName(name: unknown, what: string): string {
 }
 
 /**
+ * A loaded model as a {@link ServableModel}: a functional model serves when it has one input and
+ * one output (the protocols here carry one tensor each way).
+ */
+function servable(model: LoadedModel, name: string): ServableModel {
+  if (!(model instanceof Functional)) return model;
+  if (model.inputNames.length !== 1 || model.outputNames.length !== 1) {
+    model.dispose();
+    throw new RangeError(
+      `Model "${name}" has ${model.inputNames.length} inputs and ${model.outputNames.length} outputs; serving takes models with one input and one output`,
+    );
+  }
+  return {
+    name: model.name,
+    getConfig: () => model.getConfig(),
+    predict: async (x, args) => (await model.predictOutputs(x, args))[0]!,
+    dispose: () => model.dispose(),
+  };
+}
+
+/**
  * Loads the directories, reads every model's input and output, and warms each up. On a
  * failure, disposes what it loaded and rejects with the cause, naming the model.
  * @example
@@ -110,7 +131,7 @@ export async function hostModels(sources: [string, ModelSource][], options: Batc
   try {
     for (const [name, source] of sources) {
       const owned = typeof source === 'string';
-      const model = owned ? await loadModel(source) : source;
+      const model = owned ? servable(await loadModel(source), name) : source;
       if (owned) loaded.push(model);
       const input = inputInfo(model.getConfig(), name);
       const output = await outputInfo(model, input, name);

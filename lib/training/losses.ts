@@ -1,15 +1,34 @@
 /**
  * Losses, Keras's (`keras.losses`), as configs for the engine: each is averaged over the
- * batch (Keras's `sum_over_batch_size`) and computed in float32 by the engine.
+ * batch (Keras's `sum_over_batch_size`, weighted by `sampleWeight` when given) and computed in
+ * float32 by the engine. Regression: mse, mae, huber, logcosh. Classification: binary,
+ * categorical and sparse categorical crossentropy.
  */
-import { checkOptions, describe, isPlainObject, nearest, number } from '../validate.js';
+import { boolean, checkOptions, describe, isPlainObject, nearest, number } from '../validate.js';
+
+/** Options of the crossentropy losses (Keras's, camelCase). */
+export interface CrossentropyArgs {
+  /** Whether the model outputs logits rather than probabilities (sigmoid / softmax applied in the loss). Defaults to `false`. */
+  fromLogits?: boolean;
+  /** In [0, 1]: targets are smoothed towards 0.5 (binary) or 1/classes (categorical). Defaults to `0`. */
+  labelSmoothing?: number;
+}
+
+/** Options of the sparse categorical crossentropy (Keras's, camelCase). */
+export interface SparseCrossentropyArgs {
+  /** Whether the model outputs logits rather than probabilities (softmax applied in the loss). Defaults to `false`. */
+  fromLogits?: boolean;
+}
 
 /** A loss as data: Keras class name and config. */
 export type LossSpec =
   | { className: 'MeanSquaredError'; config: Record<string, never> }
   | { className: 'MeanAbsoluteError'; config: Record<string, never> }
   | { className: 'Huber'; config: { delta: number } }
-  | { className: 'LogCosh'; config: Record<string, never> };
+  | { className: 'LogCosh'; config: Record<string, never> }
+  | { className: 'BinaryCrossentropy'; config: { fromLogits: boolean; labelSmoothing: number } }
+  | { className: 'CategoricalCrossentropy'; config: { fromLogits: boolean; labelSmoothing: number } }
+  | { className: 'SparseCategoricalCrossentropy'; config: { fromLogits: boolean } };
 
 export type LossClassName = LossSpec['className'];
 
@@ -51,15 +70,41 @@ const BY_NAME: Readonly<Record<string, LossClassName>> = {
   log_cosh: 'LogCosh',
   logCosh: 'LogCosh',
   LogCosh: 'LogCosh',
+  binary_crossentropy: 'BinaryCrossentropy',
+  binaryCrossentropy: 'BinaryCrossentropy',
+  BinaryCrossentropy: 'BinaryCrossentropy',
+  categorical_crossentropy: 'CategoricalCrossentropy',
+  categoricalCrossentropy: 'CategoricalCrossentropy',
+  CategoricalCrossentropy: 'CategoricalCrossentropy',
+  sparse_categorical_crossentropy: 'SparseCategoricalCrossentropy',
+  sparseCategoricalCrossentropy: 'SparseCategoricalCrossentropy',
+  SparseCategoricalCrossentropy: 'SparseCategoricalCrossentropy',
 };
+
+/** The crossentropy losses: classification, with targets of classes. */
+export const CROSSENTROPY_CLASSES: readonly LossClassName[] = ['BinaryCrossentropy', 'CategoricalCrossentropy', 'SparseCategoricalCrossentropy'];
 
 /** The loss names `compile` accepts. */
 export const LOSS_NAMES = Object.keys(BY_NAME);
 
-const SHORT_NAMES = ['mse', 'mae', 'huber', 'logcosh'];
+const SHORT_NAMES = ['mse', 'mae', 'huber', 'logcosh', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy'];
 
 /** Validates a loss config for class `className` and fills its defaults. */
 export function lossSpec(className: LossClassName, config: unknown, name: string): LossSpec {
+  if (className === 'BinaryCrossentropy' || className === 'CategoricalCrossentropy') {
+    const o = checkOptions<CrossentropyArgs>(config ?? {}, name, ['fromLogits', 'labelSmoothing']);
+    return {
+      className,
+      config: {
+        fromLogits: o.fromLogits === undefined ? false : boolean(o.fromLogits, `${name}.fromLogits`),
+        labelSmoothing: o.labelSmoothing === undefined ? 0 : number(o.labelSmoothing, `${name}.labelSmoothing`, { min: 0, max: 1 }),
+      },
+    };
+  }
+  if (className === 'SparseCategoricalCrossentropy') {
+    const o = checkOptions<SparseCrossentropyArgs>(config ?? {}, name, ['fromLogits']);
+    return { className, config: { fromLogits: o.fromLogits === undefined ? false : boolean(o.fromLogits, `${name}.fromLogits`) } };
+  }
   if (className === 'Huber') {
     const o = checkOptions<{ delta?: number }>(config ?? {}, name, ['delta']);
     return { className, config: { delta: o.delta === undefined ? 1.0 : number(o.delta, `${name}.delta`, { min: 0, minExclusive: true }) } };
@@ -96,6 +141,7 @@ export function lossClassOf(value: string): LossClassName | undefined {
  *
  * @example
  * model.compile({ optimizer: 'adam', loss: losses.huber({ delta: 0.5 }) });
+ * model.compile({ optimizer: 'adam', loss: losses.binaryCrossentropy({ labelSmoothing: 0.1 }), metrics: ['accuracy'] });
  */
 export const losses = {
   /** mean((y - yhat)^2). */
@@ -106,4 +152,14 @@ export const losses = {
   huber: (args?: { delta?: number }) => new Loss(lossSpec('Huber', args, 'losses.huber')),
   /** mean(log(cosh(yhat - y))). */
   logCosh: () => new Loss({ className: 'LogCosh', config: {} }),
+  /**
+   * -mean(y log p + (1 - y) log(1 - p)) for 0/1 targets (Keras `BinaryCrossentropy`); `fromLogits`
+   * and `labelSmoothing` default to `false` and `0`.
+   */
+  binaryCrossentropy: (args?: CrossentropyArgs) => new Loss(lossSpec('BinaryCrossentropy', args, 'losses.binaryCrossentropy')),
+  /** -sum(y log p) over the classes, for one-hot targets (Keras `CategoricalCrossentropy`). */
+  categoricalCrossentropy: (args?: CrossentropyArgs) => new Loss(lossSpec('CategoricalCrossentropy', args, 'losses.categoricalCrossentropy')),
+  /** -log p[class], for integer class targets `[n]` or `[n, 1]` (Keras `SparseCategoricalCrossentropy`). */
+  sparseCategoricalCrossentropy: (args?: SparseCrossentropyArgs) =>
+    new Loss(lossSpec('SparseCategoricalCrossentropy', args, 'losses.sparseCategoricalCrossentropy')),
 } as const;

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadModel } from '../../io/load-model.js';
 import { QuantizedModel } from '../../models/quantized-model.js';
-import type { Sequential } from '../../models/sequential.js';
+import { Sequential } from '../../models/sequential.js';
 import { inputInfo } from '../../serving/models.js';
 import { BATCHING_DEFAULTS } from '../../serving/options.js';
 import { serve, type Server } from '../../serving/server.js';
@@ -133,7 +133,12 @@ export async function run(args: ParsedArgs): Promise<number> {
   let server: Server;
   try {
     for (const [name, dir] of entries) {
-      models[name] = await loadModel(dir);
+      const loaded = await loadModel(dir);
+      if (!(loaded instanceof Sequential) && !(loaded instanceof QuantizedModel)) {
+        loaded.dispose();
+        throw new UsageError(`${dir} holds a functional model; the command line serves the Sequential models it trains`);
+      }
+      models[name] = loaded;
       note(await inputNote(name, dir, models[name]));
     }
     server = await serve(models, {

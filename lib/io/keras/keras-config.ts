@@ -21,7 +21,7 @@
  *   `clip(0.2 x + 0.5, 0, 1)`, whereas torch-lstm (as Keras 3) computes `relu6(x + 3) / 6`, so the
  *   imported model would silently compute another function.
  */
-import { LAYER_CLASSES } from '../../layers/index.js';
+import { layerClassNames } from '../../serialization/keras-json.js';
 import { isPlainObject } from '../../validate.js';
 import { ModelFileError } from '../errors.js';
 
@@ -126,7 +126,8 @@ export function normalizeKerasModelJson(json: unknown, source: KerasSource, file
   const normalized = deepNormalize(model) as Record<string, unknown>;
   const layers = layerList(normalized);
   if (!layers) return normalized;
-  const known = new Set<string>([...LAYER_CLASSES, 'InputLayer']);
+  const offered = layerClassNames();
+  const known = new Set<string>([...offered, 'InputLayer']);
   const unsupported: string[] = [];
   const outLayers = layers.map((layer, i) => {
     if (!isPlainObject(layer) || typeof layer.class_name !== 'string' || !isPlainObject(layer.config)) return layer;
@@ -138,7 +139,7 @@ export function normalizeKerasModelJson(json: unknown, source: KerasSource, file
     throw new ModelFileError(
       file,
       `uses ${unsupported.length === 1 ? 'a layer' : 'layers'} torch-lstm does not offer yet: ${unsupported.join(', ')}; ` +
-        `torch-lstm offers ${LAYER_CLASSES.join(', ')}`,
+        `torch-lstm offers ${offered.join(', ')}`,
     );
   }
   return { ...normalized, config: { ...(normalized.config as Record<string, unknown>), layers: outLayers } };

@@ -5,13 +5,14 @@
  * Reads Keras 3 `.keras` archives (`config.json` + `model.weights.h5`) and legacy HDF5 `.h5`
  * files (Keras 2, or Keras 3's `model.save("x.h5")`: attribute `model_config`, group
  * `model_weights`). The model JSON goes through the same one serialization module as a saved
- * torch-lstm `model.json` (`Sequential.fromConfig`), after the normalization of
+ * torch-lstm `model.json` (`Sequential.fromConfig`, or `Functional.fromConfig` for a functional model), after the normalization of
  * `keras-config.ts`.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Functional } from '../../models/functional.js';
 import { Sequential } from '../../models/sequential.js';
-import { compileFromKeras } from '../../serialization/keras-json.js';
+import { compileFromKeras, isFunctionalJson } from '../../serialization/keras-json.js';
 import { checkOptions, describe, isPlainObject } from '../../validate.js';
 import { errnoCode, ModelFileError } from '../errors.js';
 import { MODEL_IO } from '../model-io.js';
@@ -111,7 +112,7 @@ function cannotRead(file: string, what: string, err: unknown): ModelFileError {
  *   Keras 2's `hard_sigmoid`, a weight count or shape that does not fit the config, an
  *   unusable compile config; {@link TypeError} a wrong argument.
  */
-export async function loadKerasModel(filepath: string, args?: LoadKerasModelArgs): Promise<Sequential> {
+export async function loadKerasModel(filepath: string, args?: LoadKerasModelArgs): Promise<Sequential | Functional> {
   if (typeof filepath !== 'string' || filepath.length === 0) {
     throw new TypeError(
       `Expected a file path (a non-empty string) for loadKerasModel.filepath but received ${describe(filepath)} of type ${filepath === null ? 'null' : typeof filepath}`,
@@ -138,9 +139,9 @@ export async function loadKerasModel(filepath: string, args?: LoadKerasModelArgs
   }
 
   const json = normalizeKerasModelJson(content.modelJson, content.source, filepath);
-  let model: Sequential;
+  let model: Sequential | Functional;
   try {
-    model = Sequential.fromConfig(json);
+    model = isFunctionalJson(json) ? Functional.fromConfig(json) : Sequential.fromConfig(json);
   } catch (err) {
     throw cannotRead(filepath, 'its model config cannot be read', err);
   }
@@ -152,7 +153,7 @@ export async function loadKerasModel(filepath: string, args?: LoadKerasModelArgs
     model.setWeights(orderWeights(expected, byLayer, what));
     if (o.compile !== false && content.compileJson !== undefined && content.compileJson !== null) {
       try {
-        io.compileFrom(compileFromKeras(normalizeCompileJson(content.compileJson, content.source)));
+        io.compileFrom(compileFromKeras(normalizeCompileJson(content.compileJson, content.source), io.compileOutputs()));
       } catch (err) {
         throw cannotRead(filepath, 'its compile config cannot be used (pass { compile: false } to load the model uncompiled, then compile it yourself)', err);
       }

@@ -4,8 +4,9 @@
  * or the tfjs converter writes it, -> a torch-lstm model with the same weights.
  */
 import { readFile } from 'node:fs/promises';
+import { Functional } from '../../models/functional.js';
 import { Sequential } from '../../models/sequential.js';
-import { compileFromKeras } from '../../serialization/keras-json.js';
+import { compileFromKeras, isFunctionalJson } from '../../serialization/keras-json.js';
 import { checkOptions, describe, isPlainObject } from '../../validate.js';
 import { errnoCode, ModelFileError } from '../errors.js';
 import { MODEL_IO } from '../model-io.js';
@@ -65,7 +66,7 @@ async function readModelJson(file: string): Promise<Record<string, unknown>> {
  *   manifest, a layer or option torch-lstm does not offer, tfjs's hard_sigmoid, a shape mismatch;
  *   {@link TypeError} a wrong argument.
  */
-export async function loadLayersModel(modelJsonPath: string, args?: LoadLayersModelArgs): Promise<Sequential> {
+export async function loadLayersModel(modelJsonPath: string, args?: LoadLayersModelArgs): Promise<Sequential | Functional> {
   if (typeof modelJsonPath !== 'string' || modelJsonPath.length === 0) {
     throw new TypeError(
       `Expected a file path (a non-empty string) for loadLayersModel.modelJsonPath but received ${describe(modelJsonPath)} of type ${modelJsonPath === null ? 'null' : typeof modelJsonPath}`,
@@ -86,9 +87,9 @@ export async function loadLayersModel(modelJsonPath: string, args?: LoadLayersMo
     version === undefined || version.startsWith('tfjs') ? { writer: 'tfjs', ...(version ? { version } : {}) } : { writer: 'keras', version };
   const groups = parseManifest(json.weightsManifest, file);
   const normalized = normalizeKerasModelJson(modelJson, source, file);
-  let model: Sequential;
+  let model: Sequential | Functional;
   try {
-    model = Sequential.fromConfig(normalized);
+    model = isFunctionalJson(normalized) ? Functional.fromConfig(normalized) : Sequential.fromConfig(normalized);
   } catch (err) {
     throw err instanceof ModelFileError ? err : new ModelFileError(file, `its modelTopology cannot be read: ${(err as Error).message}`, { cause: err });
   }
@@ -101,7 +102,7 @@ export async function loadLayersModel(modelJsonPath: string, args?: LoadLayersMo
     const training = json.trainingConfig ?? topology.training_config;
     if (o.compile !== false && isPlainObject(training)) {
       try {
-        io.compileFrom(compileFromKeras(normalizeCompileJson(training, source)));
+        io.compileFrom(compileFromKeras(normalizeCompileJson(training, source), io.compileOutputs()));
       } catch (err) {
         throw new ModelFileError(
           file,

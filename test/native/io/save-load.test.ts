@@ -56,7 +56,11 @@ describe('save -> load', () => {
     const names = ['lstm/kernel', 'lstm/recurrent_kernel', 'lstm/bias', 'lstm_1/kernel', 'lstm_1/recurrent_kernel', 'lstm_1/bias', 'dense/kernel', 'dense/bias'];
     expect(json).toMatchObject({
       format: 'torch-lstm', format_version: 1, torch_lstm_version: versions().torchLstm, libtorch_version: versions().torch,
-      model_config: model.getConfig(), compile_config: { optimizer: { class_name: 'Adam' }, loss: { class_name: 'MeanSquaredError' }, metrics: [{ name: 'mae', class_name: 'MeanAbsoluteError' }] },
+      model_config: model.getConfig(),
+      compile_config: {
+        optimizer: { class_name: 'Adam' }, losses: [{ class_name: 'MeanSquaredError' }], loss_weights: [1],
+        metrics: [[{ name: 'mae', class_name: 'MeanAbsoluteError' }]], output_names: ['dense'],
+      },
       weights: { file: 'weights.safetensors', names }, optimizer: { file: 'optimizer.safetensors', iterations: 6, learning_rate: 0.001 },
     });
     const weights = await readSafetensors(path.join(dir, 'weights.safetensors'));
@@ -169,8 +173,8 @@ describe('loadModel errors name the file and the problem', () => {
     expect((await loadError(newer)).message).toMatch(/model\.json: was saved by a newer torch-lstm \("9\.0\.0", format_version 2\); .* upgrade torch-lstm/);
     const badVersion = await copy((d) => editModelJson(d, (j) => Object.assign(j, { format_version: 'one' })));
     expect((await loadError(badVersion)).message).toMatch(/invalid format_version "one"/);
-    const badConfig = await copy((d) => editModelJson(d, (j) => ((j.model_config as { config: { layers: unknown[] } }).config.layers[1] = { class_name: 'GRU', config: {} })));
-    expect((await loadError(badConfig)).message).toMatch(/model\.json: its model_config cannot be read: layers\[0\]\.class_name is "GRU"/);
+    const badConfig = await copy((d) => editModelJson(d, (j) => ((j.model_config as { config: { layers: unknown[] } }).config.layers[1] = { class_name: 'ConvLSTM2D', config: {} })));
+    expect((await loadError(badConfig)).message).toMatch(/model\.json: its model_config cannot be read: layers\[0\]\.class_name is "ConvLSTM2D"/);
     const escape = await copy((d) => editModelJson(d, (j) => ((j.weights as { file: string }).file = '../../etc/passwd')));
     expect((await loadError(escape)).message).toMatch(/invalid "weights.file" "..\/..\/etc\/passwd"/);
   });

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelFileError } from '../../../lib/io/errors.js';
 import { normalizeCompileJson, normalizeKerasModelJson } from '../../../lib/io/keras/keras-config.js';
+import { layerClassNames } from '../../../lib/serialization/layers/index.js';
 
 const KERAS3 = { writer: 'keras', version: '3.15.1' } as const;
 
@@ -53,9 +54,9 @@ describe('normalizeKerasModelJson', () => {
   });
 
   it('unwraps { model_config } and names every layer torch-lstm does not offer at once', () => {
-    const json = { model_config: sequentialJson([{ class_name: 'InputLayer', config: { batch_shape: [null, 5, 2] } }, { class_name: 'GRU', config: { name: 'gru' } }, lstm(), { class_name: 'Bidirectional', config: { name: 'bi' } }]) };
+    const json = { model_config: sequentialJson([{ class_name: 'InputLayer', config: { batch_shape: [null, 5, 2] } }, { class_name: 'ConvLSTM1D', config: { name: 'conv' } }, lstm(), { class_name: 'ConvLSTM2D', config: { name: 'bi' } }]) };
     expect(() => normalizeKerasModelJson(json, KERAS3, 'm.h5')).toThrow(
-      new ModelFileError('m.h5', 'uses layers torch-lstm does not offer yet: GRU (config.layers[1] "gru"), Bidirectional (config.layers[3] "bi"); torch-lstm offers LSTM, Dense, Dropout'),
+      new ModelFileError('m.h5', `uses layers torch-lstm does not offer yet: ConvLSTM1D (config.layers[1] "conv"), ConvLSTM2D (config.layers[3] "bi"); torch-lstm offers ${layerClassNames().join(', ')}`),
     );
   });
 

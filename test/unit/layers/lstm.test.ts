@@ -15,12 +15,17 @@ describe('layers.lstm', () => {
       kernelInitializer: { className: 'GlorotUniform', config: { seed: null } },
       recurrentInitializer: { className: 'Orthogonal', config: { gain: 1, seed: null } },
       biasInitializer: { className: 'Zeros', config: {} },
+      kernelRegularizer: null,
+      recurrentRegularizer: null,
+      biasRegularizer: null,
+      activityRegularizer: null,
       unitForgetBias: true,
       dropout: 0,
       recurrentDropout: 0,
       returnSequences: false,
       returnState: false,
       goBackwards: false,
+      stateful: false,
       useCudnn: 'auto',
     });
   });
@@ -103,8 +108,8 @@ describe('layers.lstm', () => {
     expect(() => layers.lstm({ units: 4, recurent_dropout: 0.1 } as never)).toThrow(/did you mean "recurrentDropout"/);
   });
 
-  it('rejects options not offered yet (stateful, regularizers, unroll) as unknown', () => {
-    for (const key of ['stateful', 'kernelRegularizer', 'unroll', 'initialState']) {
+  it('rejects options not offered (unroll, constraints, call arguments) as unknown', () => {
+    for (const key of ['unroll', 'kernelConstraint', 'initialState', 'timeMajor']) {
       expect(() => layers.lstm({ units: 4, [key]: true } as never)).toThrow(new RegExp(`Unknown option "${key}" for lstm`));
     }
   });
@@ -152,7 +157,8 @@ describe('layers.lstm', () => {
     const seq = layers.lstm({ units: 64, returnSequences: true });
     expect(seq.computeOutputShape([null, 10, 1])).toEqual([null, 10, 64]);
     const last = layers.lstm({ units: 32, returnState: true });
-    expect(last.computeOutputShape([null, 10, 64])).toEqual([null, 32]);
+    // Keras's compute_output_shape: a returnState LSTM has three outputs, [output, h, c].
+    expect(last.computeOutputShape([null, 10, 64])).toEqual([[null, 32], [null, 32], [null, 32]]);
     expect(last.stateShapes([null, 10, 64])).toEqual([[null, 32], [null, 32]]);
     expect(last.weightSpecs([null, 10, 64]).map((w) => [w.name, w.shape])).toEqual([
       ['kernel', [64, 128]],

@@ -1,12 +1,11 @@
 /**
  * A fake addon for unit tests: it builds nothing, but records what it receives and
  * simulates the training thread (batch reports, an epoch-end pause that waits for resume).
- * Weight shapes are derived from the Keras JSON here, independently of lib/.
+ * Weight and output shapes are derived from the engine graph here, independently of lib/.
  */
 import type {
   CompileSpecJson,
-  KerasLayerJson,
-  ModelSpecJson,
+  EngineGraphJson,
   NativeBatchReport,
   NativeBinding,
   NativeEpochAnswer,
@@ -15,38 +14,54 @@ import type {
   NativeLayerInfo,
   NativeModel,
   NativeTensor,
+  NativeValidationData,
 } from '../../../lib/native.js';
 import { setBindingForTests } from '../../../lib/models/engine.js';
 
 export interface FitCall {
+  xs: NativeTensor[];
+  ys: NativeTensor[];
+  sampleWeight: NativeTensor | null;
+  validation: NativeValidationData | null;
+  options: NativeFitOptions;
+  /** The first input and target (most tests have one of each). */
   x: NativeTensor;
   y: NativeTensor;
-  validation: { x: NativeTensor; y: NativeTensor } | null;
-  options: NativeFitOptions;
 }
 
 /** A macrotask hop, as a ThreadSafeFunction call arrives on the JS thread. */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function weightShapes(spec: ModelSpecJson): number[][] {
-  const shapes: number[][] = [];
-  const layers = spec.config.layers;
-  let features = (layers[0]!.config.batch_shape as number[]).at(-1)!;
-  for (const layer of layers.slice(1)) {
+/** Output shapes of every node (batch `n`, free dims from the inputs) and weight shapes in layer order. */
+function walk(graph: EngineGraphJson, inputs: number[][]): { outputs: number[][][]; weights: number[][] } {
+  const outputs: number[][][] = [];
+  const weights = new Map<number, number[][]>();
+  const shapeOf = ([s, t]: [number, number]) => (s < graph.inputs.length ? inputs[s]! : outputs[s - graph.inputs.length]![t]!);
+  for (const node of graph.nodes) {
+    const layer = graph.layers[node.layer]!;
     const c = layer.config as Record<string, unknown>;
+    const x = shapeOf(node.inputs[0]!);
+    const features = x.at(-1)!;
+    const w: number[][] = [];
+    let out: number[][];
     if (layer.class_name === 'LSTM') {
       const u = c.units as number;
-      shapes.push([features, 4 * u], [u, 4 * u]);
-      if (c.use_bias) shapes.push([4 * u]);
-      features = u;
+      w.push([features, 4 * u], [u, 4 * u]);
+      if (c.use_bias) w.push([4 * u]);
+      out = [c.return_sequences ? [x[0]!, x[1]!, u] : [x[0]!, u]];
+      if (c.return_state) out.push([x[0]!, u], [x[0]!, u]);
     } else if (layer.class_name === 'Dense') {
       const u = c.units as number;
-      shapes.push([features, u]);
-      if (c.use_bias) shapes.push([u]);
-      features = u;
+      w.push([features, u]);
+      if (c.use_bias) w.push([u]);
+      out = [[...x.slice(0, -1), u]];
+    } else {
+      out = [[...x]];
     }
+    if (!weights.has(node.layer)) weights.set(node.layer, w);
+    outputs.push(out);
   }
-  return shapes;
+  return { outputs, weights: graph.layers.flatMap((_, i) => weights.get(i) ?? []) };
 }
 
 export class FakeModel implements NativeModel {
@@ -54,7 +69,10 @@ export class FakeModel implements NativeModel {
   readonly fitCalls: FitCall[] = [];
   readonly answers: NativeEpochAnswer[] = [];
   readonly events: string[] = [];
-  readonly predictCalls: { x: NativeTensor; batchSize: number }[] = [];
+  readonly predictCalls: { xs: NativeTensor[]; x: NativeTensor; batchSize: number }[] = [];
+  readonly evaluateCalls: { xs: NativeTensor[]; ys: NativeTensor[]; sampleWeight: NativeTensor | null }[] = [];
+  readonly gradientCalls: { xs: NativeTensor[]; ys: NativeTensor[]; sampleWeight: NativeTensor | null }[] = [];
+  resets = 0;
   stopRequests = 0;
   disposed = false;
   /** Epoch logs the fake reports (lr added). */
@@ -67,16 +85,16 @@ export class FakeModel implements NativeModel {
   /** When set, each epoch waits for this promise before it starts. */
   gate: Promise<void> | undefined;
 
-  constructor(readonly spec: ModelSpecJson) {
-    this.weights = weightShapes(spec).map((shape, i) => ({
+  constructor(readonly graph: EngineGraphJson) {
+    const inputs = graph.inputs.map((i) => [1, ...i.shape.map((d) => d ?? 1)]);
+    this.weights = walk(graph, inputs).weights.map((shape, i) => ({
       shape,
       data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(i),
     }));
   }
 
   describe(): NativeLayerInfo[] {
-    return this.spec.config.layers
-      .filter((l: KerasLayerJson) => l.class_name !== 'InputLayer')
+    return this.graph.layers
       .map((l) => {
         const info: NativeLayerInfo = { name: l.config.name as string, className: l.class_name, outputShape: [], params: -1 };
         if (l.class_name === 'LSTM') {
@@ -105,43 +123,51 @@ export class FakeModel implements NativeModel {
     this.learningRate = config.optimizer.config.learning_rate as number;
   }
 
-  async predict(x: NativeTensor, batchSize: number, _training?: boolean, _seed?: number): Promise<NativeTensor[]> {
-    this.predictCalls.push({ x, batchSize });
+  async predict(xs: NativeTensor[], batchSize: number, _training?: boolean, _seed?: number): Promise<NativeTensor[]> {
+    this.predictCalls.push({ xs, x: xs[0]!, batchSize });
     await tick();
     if (this.disposed) throw new Error('[ERR_DISPOSED] disposed');
-    const n = x.shape[0]!;
-    const last = this.spec.config.layers.at(-1)!;
-    const units = last.config.units as number;
-    const out: NativeTensor[] = [{ shape: [n, units], data: new Float32Array(n * units).fill(0.5) }];
-    if (last.config.return_state) out.push({ shape: [n, units], data: new Float32Array(n * units) }, { shape: [n, units], data: new Float32Array(n * units) });
-    return out;
+    const { outputs } = walk(this.graph, xs.map((x) => [...x.shape]));
+    return this.graph.outputs.map(([s, t], k) => {
+      const shape = s < this.graph.inputs.length ? [...xs[s]!.shape] : outputs[s - this.graph.inputs.length]![t]!;
+      const size = shape.reduce((a, b) => a * b, 1);
+      return { shape, data: new Float32Array(size).fill(k === 0 && t === 0 ? 0.5 : 0) };
+    });
   }
 
-  async evaluate(_x: NativeTensor, _y: NativeTensor, _batchSize: number): Promise<Record<string, number>> {
+  async evaluate(xs: NativeTensor[], ys: NativeTensor[], sampleWeight: NativeTensor | null, _batchSize: number): Promise<Record<string, number>> {
+    this.evaluateCalls.push({ xs, ys, sampleWeight });
     await tick();
     const logs: Record<string, number> = { loss: 0.25 };
-    for (const m of this.compiled.at(-1)!.metrics) logs[m.name] = 0.5;
+    const compile = this.compiled.at(-1)!;
+    const several = compile.output_names.length > 1;
+    compile.metrics.forEach((list, i) => {
+      if (several) logs[`${compile.output_names[i]}_loss`] = 0.125;
+      for (const m of list) logs[several ? `${compile.output_names[i]}_${m.name}` : m.name] = 0.5;
+    });
     return logs;
   }
 
-  async gradients(_x: NativeTensor, _y: NativeTensor, _training: boolean, _seed?: number): Promise<NativeTensor[]> {
+  async gradients(xs: NativeTensor[], ys: NativeTensor[], sampleWeight: NativeTensor | null, _training: boolean, _seed?: number): Promise<NativeTensor[]> {
+    this.gradientCalls.push({ xs, ys, sampleWeight });
     await tick();
     return this.weights.map((w) => ({ shape: [...w.shape], data: new Float32Array(w.data.length).fill(0.1) }));
   }
 
   async fit(
-    x: NativeTensor,
-    y: NativeTensor,
-    validation: { x: NativeTensor; y: NativeTensor } | null,
+    xs: NativeTensor[],
+    ys: NativeTensor[],
+    sampleWeight: NativeTensor | null,
+    validation: NativeValidationData | null,
     options: NativeFitOptions,
     onBatch: (report: NativeBatchReport) => void,
     onEpoch: (report: NativeEpochReport, resume: (answer: NativeEpochAnswer) => void) => void,
   ): Promise<void> {
-    this.fitCalls.push({ x, y, validation, options });
+    this.fitCalls.push({ xs, ys, sampleWeight, validation, options, x: xs[0]!, y: ys[0]! });
     this.events.push('fit');
     let stop = false;
     const stopBefore = this.stopRequests;
-    const steps = Math.ceil(x.shape[0]! / options.batchSize);
+    const steps = Math.ceil(xs[0]!.shape[0]! / options.batchSize);
     for (let epoch = options.initialEpoch; epoch < options.epochs && !stop; epoch++) {
       if (this.gate) await this.gate;
       for (let batch = 0; batch < steps; batch++) {
@@ -176,6 +202,11 @@ export class FakeModel implements NativeModel {
     this.events.push('requestStop');
   }
 
+  resetStates(): void {
+    this.resets++;
+    this.events.push('resetStates');
+  }
+
   dispose(): void {
     this.disposed = true;
     this.events.push('dispose');
@@ -195,8 +226,8 @@ export function installFakeBinding(): FakeBinding {
     models,
     last: () => models.at(-1)!,
     Model: class extends FakeModel {
-      constructor(spec: ModelSpecJson) {
-        super(spec);
+      constructor(graph: EngineGraphJson) {
+        super(graph);
         models.push(this);
       }
     },

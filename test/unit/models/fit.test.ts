@@ -61,8 +61,8 @@ describe('fit: data', () => {
     expect(call.x.shape).toEqual([8, 3, 1]);
     expect(Array.from(call.x.data.filter((_, i) => i % 3 === 0))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(Array.from(call.y.data)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(call.validation!.x.shape).toEqual([2, 3, 1]);
-    expect(Array.from(call.validation!.y.data)).toEqual([8, 9]);
+    expect(call.validation!.xs[0]!.shape).toEqual([2, 3, 1]);
+    expect(Array.from(call.validation!.ys[0]!.data)).toEqual([8, 9]);
     expect(call.options.shuffle).toBe(true);
   });
 
@@ -81,7 +81,7 @@ describe('fit: data', () => {
     const history = await model.fit(data(10).x, data(10).y, { validationSplit: 0.5, validationData: [val.x, val.y], verbose: 0 });
     const call = fake.last().fitCalls[0]!;
     expect(call.x.shape[0]).toBe(10);
-    expect(call.validation!.y.shape).toEqual([3, 1]);
+    expect(call.validation!.ys[0]!.shape).toEqual([3, 1]);
     expect(history.history.val_loss).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import { TorchError } from '../../../lib/errors.js';
 import { layers, resetNames } from '../../../lib/layers/index.js';
 import { setBindingForTests } from '../../../lib/models/engine.js';
 import { Sequential, sequential } from '../../../lib/models/sequential.js';
+import { engineGraph } from '../../../lib/serialization/keras-json.js';
 import { Tensor } from '../../../lib/tensor.js';
 import { optimizers } from '../../../lib/training/optimizers.js';
 import { installFakeBinding, type FakeBinding } from './fake-binding.js';
@@ -85,7 +86,10 @@ describe('Sequential', () => {
     expect(fake.models).toHaveLength(0);
     model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
     expect(fake.models).toHaveLength(1);
-    expect(fake.last().spec).toEqual(model.getConfig());
+    expect(fake.last().graph).toEqual(engineGraph(model.getConfig()));
+    expect(fake.last().graph.inputs).toEqual([{ name: 'input_layer', shape: [10, 1] }]);
+    expect(fake.last().graph.nodes.map((n) => n.inputs)).toEqual([[[0, 0]], [[1, 0]], [[2, 0]]]);
+    expect(fake.last().graph.outputs).toEqual([[3, 0]]);
     expect(fake.last().compiled[0]!.optimizer.class_name).toBe('Adam');
     expect(JSON.parse(JSON.stringify(model))).toEqual(model.getConfig());
   });
@@ -96,7 +100,7 @@ describe('Sequential', () => {
     expect(fake.last().compiled[0]!.optimizer.class_name).toBe('RMSprop');
     expect(() => model.compile({ loss: 'mse', metrics: ['mae', 'mae'] })).toThrow(/compile\.metrics\[1\] repeats compile\.metrics\[0\]/);
     expect(() => model.compile({ loss: 'msee' })).toThrow(/compile\.loss .*did you mean 'mse'/);
-    expect(() => model.compile({ loss: 'mse', metrics: ['accuracy' as never] })).toThrow(/compile\.metrics\[0\]/);
+    expect(() => model.compile({ loss: 'mse', metrics: ['acuracy' as never] })).toThrow(/compile\.metrics\[0\] .*did you mean 'accuracy'/);
     expect(() => model.compile({ loss: 'mse', optimiser: 'adam' } as never)).toThrow('did you mean "optimizer"?');
     expect(() => model.compile({ optimizer: 'adamw' as never, loss: 'mse' })).toThrow(/did you mean 'adam'/);
     expect(() => model.compile({ optimizer: optimizers.adam({ clipValue: 1, clipNorm: 1 }), loss: 'mse' })).toThrow(

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { initializers, layerFromSpec, layers, layerSpec, resetNames, type LayerSpec } from '../../../lib/layers/index.js';
+import { initializers, type Layer, layers, resetNames } from '../../../lib/layers/index.js';
 import { compileConfig } from '../../../lib/models/compile-args.js';
 import {
   compileFromKeras,
@@ -19,13 +19,16 @@ const ORTHO = { class_name: 'Orthogonal', config: { gain: 1, seed: null } };
 const ZEROS = { class_name: 'Zeros', config: {} };
 
 /** The article's model: LSTM(64, input_shape=(10, 1), return_sequences=True, dropout=0.2), LSTM(32, recurrent_dropout=0.1), Dense(1). */
-function articleLayers(): LayerSpec[] {
+function articleLayers(): Layer[] {
   return [
     layers.lstm({ units: 64, inputShape: [10, 1], returnSequences: true, dropout: 0.2 }),
     layers.lstm({ units: 32, returnSequences: false, recurrentDropout: 0.1 }),
     layers.dense({ units: 1 }),
-  ].map(layerSpec);
+  ];
 }
+
+/** A layer as data: its class and config (what round trips compare). */
+const asData = (layer: Layer) => ({ className: layer.className, config: layer.getConfig() });
 
 const lstmJson = (over: Record<string, unknown>) => ({
   class_name: 'LSTM',
@@ -40,6 +43,10 @@ const lstmJson = (over: Record<string, unknown>) => ({
     kernel_initializer: GLOROT,
     recurrent_initializer: ORTHO,
     bias_initializer: ZEROS,
+    kernel_regularizer: null,
+    recurrent_regularizer: null,
+    bias_regularizer: null,
+    activity_regularizer: null,
     unit_forget_bias: true,
     dropout: 0,
     recurrent_dropout: 0,
@@ -82,14 +89,14 @@ describe('modelToKeras', () => {
   });
 
   it('keeps null timesteps in batch_shape and leaves out the InputLayer when no shape is known', () => {
-    const withNull = modelToKeras({ name: 'm', layers: [layerSpec(layers.lstm({ units: 2, inputShape: [null, 3] }))] });
+    const withNull = modelToKeras({ name: 'm', layers: [layers.lstm({ units: 2, inputShape: [null, 3] })] });
     expect(withNull.config.layers[0]!.config.batch_shape).toEqual([null, null, 3]);
-    const none = modelToKeras({ name: 'm', layers: [layerSpec(layers.dense({ units: 2 }))] });
+    const none = modelToKeras({ name: 'm', layers: [layers.dense({ units: 2 })] });
     expect(none.config.layers.map((l) => l.class_name)).toEqual(['Dense']);
   });
 
   it('writes Dropout as Keras does', () => {
-    expect(layerToKeras(layerSpec(layers.dropout({ rate: 0.25 })))).toStrictEqual({
+    expect(layerToKeras(layers.dropout({ rate: 0.25 }))).toStrictEqual({
       class_name: 'Dropout',
       config: { name: 'dropout', trainable: true, dtype: 'float32', rate: 0.25 },
     });
@@ -97,12 +104,11 @@ describe('modelToKeras', () => {
 });
 
 describe('round trips: args -> config -> Keras JSON -> config', () => {
-  const cases: [string, () => LayerSpec][] = [
-    ['lstm defaults', () => layerSpec(layers.lstm({ units: 3 }))],
+  const cases: [string, () => Layer][] = [
+    ['lstm defaults', () => layers.lstm({ units: 3 })],
     [
       'lstm everything',
       () =>
-        layerSpec(
           layers.lstm({
             units: 5, activation: 'softsign', recurrentActivation: 'hardSigmoid', useBias: false,
             kernelInitializer: initializers.truncatedNormal({ mean: 0.1, stddev: 0.2, seed: 9 }),
@@ -111,26 +117,27 @@ describe('round trips: args -> config -> Keras JSON -> config', () => {
             recurrentDropout: 0.2, returnSequences: true, returnState: true, goBackwards: true, useCudnn: false,
             name: 'enc',
           }),
-        ),
     ],
-    ['lstm useCudnn true', () => layerSpec(layers.lstm({ units: 2, useCudnn: true }))],
-    ['dense', () => layerSpec(layers.dense({ units: 4, activation: 'silu', useBias: false, kernelInitializer: 'heUniform' }))],
-    ['dropout', () => layerSpec(layers.dropout({ rate: 0.5 }))],
+    ['lstm useCudnn true', () => layers.lstm({ units: 2, useCudnn: true })],
+    ['dense', () => layers.dense({ units: 4, activation: 'silu', useBias: false, kernelInitializer: 'heUniform' })],
+    ['dropout', () => layers.dropout({ rate: 0.5 })],
   ];
   for (const [label, make] of cases) {
     it(label, () => {
-      const spec = make();
-      const json = JSON.parse(JSON.stringify(layerToKeras(spec)));
+      const layer = make();
+      const json = JSON.parse(JSON.stringify(layerToKeras(layer)));
       const back = layerFromKeras(json, 'layers[0]');
-      expect(back).toEqual(spec);
-      expect(layerFromSpec(back, 'layers[0]').getConfig()).toEqual(spec.config);
+      expect(asData(back)).toEqual(asData(layer));
+      expect(back).not.toBe(layer);
     });
   }
 
   it('a whole model, input shape included', () => {
     const model = { name: 'sequential_7', layers: articleLayers() };
     const json = JSON.parse(JSON.stringify(modelToKeras(model)));
-    expect(modelFromKeras(json)).toEqual(model);
+    const back = modelFromKeras(json);
+    expect(back.name).toBe('sequential_7');
+    expect(back.layers.map(asData)).toEqual(model.layers.map(asData));
   });
 
   it('the compile config', () => {
@@ -157,9 +164,19 @@ describe('compileToKeras', () => {
           clipnorm: null, clipvalue: null, global_clipnorm: null,
         },
       },
-      loss: { class_name: 'MeanSquaredError', config: {} },
-      metrics: [{ name: 'mae', class_name: 'MeanAbsoluteError' }],
+      losses: [{ class_name: 'MeanSquaredError', config: {} }],
+      loss_weights: [1],
+      metrics: [[{ name: 'mae', class_name: 'MeanAbsoluteError' }]],
+      output_names: ['output'],
+      precision: 'float32',
     });
+  });
+
+  it('carries the precision policy both ways', () => {
+    const config = compileConfig({ optimizer: 'adam', loss: 'mse', precision: 'mixed_bfloat16' });
+    expect(compileToKeras(config).precision).toBe('mixed_bfloat16');
+    expect(compileFromKeras(compileToKeras(config)).precision).toBe('mixed_bfloat16');
+    expect(() => compileFromKeras({ ...compileToKeras(config), precision: 'float16' })).toThrow(/compile_config.precision/);
   });
 
   it('fills the Keras defaults of every optimizer', () => {
@@ -186,15 +203,15 @@ describe('compileToKeras', () => {
 
   it('writes losses and the metric log keys exactly as given', () => {
     const c = compileToKeras(compileConfig({ loss: losses.huber(), metrics: ['mean_absolute_error', 'rmse', 'mape', 'mse'] }));
-    expect(c.loss).toStrictEqual({ class_name: 'Huber', config: { delta: 1 } });
-    expect(c.metrics).toStrictEqual([
+    expect(c.losses).toStrictEqual([{ class_name: 'Huber', config: { delta: 1 } }]);
+    expect(c.metrics).toStrictEqual([[
       { name: 'mean_absolute_error', class_name: 'MeanAbsoluteError' },
       { name: 'rmse', class_name: 'RootMeanSquaredError' },
       { name: 'mape', class_name: 'MeanAbsolutePercentageError' },
       { name: 'mse', class_name: 'MeanSquaredError' },
-    ]);
-    expect(compileToKeras(compileConfig({ loss: 'log_cosh' })).loss).toStrictEqual({ class_name: 'LogCosh', config: {} });
-    expect(compileToKeras(compileConfig({ loss: 'mean_absolute_error' })).loss.class_name).toBe('MeanAbsoluteError');
+    ]]);
+    expect(compileToKeras(compileConfig({ loss: 'log_cosh' })).losses).toStrictEqual([{ class_name: 'LogCosh', config: {} }]);
+    expect(compileToKeras(compileConfig({ loss: 'mean_absolute_error' })).losses[0]!.class_name).toBe('MeanAbsoluteError');
   });
 
   it("uses the optimizer's current learning rate", () => {
@@ -277,12 +294,12 @@ describe('reading Keras files', () => {
     const spec = modelFromKeras(keras3);
     expect(spec.name).toBe('sequential');
     expect(spec.layers.map((l) => l.className)).toEqual(['LSTM', 'Dense']);
-    expect(spec.layers[0]!.config).toMatchObject({ units: 64, dropout: 0.2, inputShape: [10, 1], useCudnn: 'auto' });
+    expect(spec.layers[0]!.getConfig()).toMatchObject({ units: 64, dropout: 0.2, inputShape: [10, 1], useCudnn: 'auto' });
     const compile = compileFromKeras(keras3.compile_config);
     expect(compile.optimizer.className).toBe('Adam');
     expect(compile.optimizer.getConfig()).toMatchObject({ learningRate: 0.0010000000474974513, clipValue: 1 });
-    expect(compile.loss.className).toBe('MeanSquaredError');
-    expect(compile.metrics).toEqual([{ name: 'mae', className: 'MeanAbsoluteError' }]);
+    expect(compile.losses.map((l) => l.className)).toEqual(['MeanSquaredError']);
+    expect(compile.metrics).toEqual([[{ name: 'mae', className: 'MeanAbsoluteError' }]]);
   });
 
   it('reads a Keras 2 model (batch_input_shape on the first layer, no use_cudnn)', () => {
@@ -306,7 +323,7 @@ describe('reading Keras files', () => {
         ],
       },
     };
-    expect(modelFromKeras(keras2).layers[0]).toEqual(layerSpec(layers.lstm({ units: 16, inputShape: [10, 1], name: 'lstm' })));
+    expect(asData(modelFromKeras(keras2).layers[0]!)).toEqual(asData(layers.lstm({ units: 16, inputShape: [10, 1], name: 'lstm' })));
   });
 
   it('refuses what it cannot compute, naming the key', () => {
@@ -314,22 +331,23 @@ describe('reading Keras files', () => {
       class_name: 'Sequential',
       config: { name: 's', layers: [keras3.config.layers[0], { ...keras3.config.layers[1], config: { ...keras3.config.layers[1]!.config, ...over } }] },
     });
-    expect(() => modelFromKeras(bad({ stateful: true }))).toThrow(
-      'layers[0].config.stateful is true but torch-lstm supports only false (the Keras default) for it',
+    expect(() => modelFromKeras(bad({ unroll: true }))).toThrow(
+      'layers[0].config.unroll is true but torch-lstm supports only false (the Keras default) for it',
     );
-    expect(() => modelFromKeras(bad({ kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } } }))).toThrow(
-      /layers\[0\]\.config\.kernel_regularizer/,
+    expect(() => modelFromKeras(bad({ kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 2 } } }))).toThrow(
+      /layers\[0\]\.config\.kernel_constraint/,
     );
     expect(() => modelFromKeras(bad({ return_sequence: true }))).toThrow(
       'Unknown Keras key "return_sequence" in layers[0].config; did you mean "return_sequences"?',
     );
     expect(() => modelFromKeras(bad({ units: 0 }))).toThrow('Expected an integer >= 1 for layers[0].units but received 0');
     expect(() => modelFromKeras(bad({ dtype: 'mixed_float16' }))).toThrow(/float32/);
-    expect(() => layerFromKeras({ class_name: 'GRU', config: {} }, 'layers[2]')).toThrow(/layers\[2\]\.class_name is "GRU"/);
+    expect(() => layerFromKeras({ class_name: 'ConvLSTM1D', config: {} }, 'layers[2]')).toThrow(/layers\[2\]\.class_name is "ConvLSTM1D"/);
     expect(() =>
       compileFromKeras({ optimizer: { class_name: 'Adam', config: { weight_decay: 0.01 } }, loss: 'mse' }),
     ).toThrow(/weight_decay/);
-    expect(() => compileFromKeras({ optimizer: 'adam', loss: 'binary_crossentropy' })).toThrow(/binary_crossentropy/);
+    expect(() => compileFromKeras({ optimizer: 'adam', loss: 'kl_divergence' })).toThrow(/kl_divergence/);
+    expect(() => compileFromKeras({ optimizer: 'adam', loss: 'mse', weighted_metrics: ['mae'] })).toThrow(/weighted_metrics/);
   });
 
   it('reads Keras loss and metric objects', () => {
@@ -338,8 +356,8 @@ describe('reading Keras files', () => {
       loss: { module: 'keras.losses', class_name: 'Huber', config: { name: 'huber_loss', reduction: 'sum_over_batch_size', delta: 2.0 } },
       metrics: [{ module: 'keras.metrics', class_name: 'RootMeanSquaredError', config: { name: 'rmse', dtype: 'float32' } }],
     });
-    expect(c.loss.getConfig()).toEqual({ delta: 2 });
-    expect(c.metrics).toEqual([{ name: 'rmse', className: 'RootMeanSquaredError' }]);
+    expect(c.losses[0]!.getConfig()).toEqual({ delta: 2 });
+    expect(c.metrics).toEqual([[{ name: 'rmse', className: 'RootMeanSquaredError' }]]);
     expect(c.optimizer.className).toBe('SGD');
   });
 });
