@@ -22,7 +22,7 @@ export type {
   LayerNormalizationConfig, AttentionArgs, AttentionConfig, AdditiveAttentionArgs, AdditiveAttentionConfig, MultiHeadAttentionArgs,
   MultiHeadAttentionConfig, TransformerEncoderArgs, TransformerEncoderConfig, PositionEmbeddingArgs, PositionEmbeddingConfig,
   TimeDistributedArgs, TimeDistributedConfig, ConcatenateArgs, ConcatenateConfig, AddArgs, AddConfig,
-  InputArgs, InputLayerConfig, ApplyArgs, Shape, ActivationIdentifier, InitializerIdentifier,
+  InputArgs, InputDtype, InputLayerConfig, ApplyArgs, Shape, ActivationIdentifier, InitializerIdentifier,
 } from './layers/index.js';
 export { regularizers, Regularizer, type RegularizerIdentifier, type RegularizerConfig } from './layers/regularizers.js';
 export { optimizers } from './training/optimizers.js';

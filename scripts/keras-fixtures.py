@@ -259,6 +259,17 @@ def simple_rnn():
     return seq((T, F), layers.SimpleRNN(4, return_sequences=True), layers.SimpleRNN(3, activation="relu"), layers.Dense(1)), float_input(15)
 
 
+def attention_call_kwargs():
+    # Options Keras passes as call arguments (torch-lstm: layer options), and nested weights
+    # (MultiHeadAttention's query/key/value/output projections, TimeDistributed's Dense).
+    inp = keras.Input((T, F))
+    h = layers.LSTM(4, return_sequences=True)(inp)
+    m = layers.MultiHeadAttention(num_heads=2, key_dim=3)(h, h, use_causal_mask=True)
+    a, scores = layers.Attention(use_scale=True)([m, h], use_causal_mask=True, return_attention_scores=True)
+    out = layers.TimeDistributed(layers.Dense(1))(a)
+    return keras.Model(inp, [out, scores]), float_input(16)
+
+
 def keras2_lstm_dense():
     # Keras 2 style: the input shape on the first layer (Keras 2 writes batch_input_shape).
     return keras.Sequential([layers.LSTM(4, input_shape=(T, F)), layers.Dense(2)]), float_input(101)
@@ -317,6 +328,12 @@ FIXTURES = {
     "layer_norm_lstm": ("LSTM(4, return_sequences) -> LayerNormalization -> LSTM(3) -> Dense(1)", layer_norm_lstm, None),
     "attention_lstm": ("functional: LSTM(4, return_sequences) -> Attention(use_scale)([h, h]) -> LSTM(2) -> Dense(1)", attention_lstm, None),
     "simple_rnn": ("SimpleRNN(4, return_sequences) -> SimpleRNN(3, relu) -> Dense(1)", simple_rnn, None),
+    "attention_call_kwargs": (
+        "functional: LSTM(4, return_sequences) -> MultiHeadAttention(2 heads, key_dim 3)(h, h, use_causal_mask) -> "
+        "Attention(use_scale)([m, h], use_causal_mask, return_attention_scores) -> [TimeDistributed(Dense(1)), scores]",
+        attention_call_kwargs,
+        None,
+    ),
 }
 
 

@@ -30,7 +30,7 @@ import { simpleRNN } from './simple-rnn.js';
 
 export { Layer, resetNames, type ApplyArgs, type BaseLayerArgs, type BaseLayerConfig, type Shape, type WeightSpec } from './layer.js';
 export { SymbolicTensor, Node, isSymbolicTensor, type CallArgValue } from './symbolic.js';
-export { InputLayer, input, type InputArgs, type InputLayerConfig } from './input-layer.js';
+export { InputLayer, input, INPUT_DTYPES, type InputArgs, type InputDtype, type InputLayerConfig } from './input-layer.js';
 export { LSTM, lstm, type LSTMArgs, type LSTMConfig, type LSTMOutput } from './lstm.js';
 export { GRU, gru, type GRUArgs, type GRUConfig, type GRUOutput } from './gru.js';
 export { SimpleRNN, simpleRNN, type SimpleRNNArgs, type SimpleRNNConfig, type SimpleRNNOutput } from './simple-rnn.js';

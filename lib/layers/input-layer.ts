@@ -19,15 +19,27 @@ export interface InputArgs {
   batchShape?: readonly (number | null)[];
   /** Name of the input, unique in a model. Defaults to `input_layer`, `input_layer_1`, ... (Keras 3's names). */
   name?: string;
-  /** Only `'float32'`: inputs cross into the engine as float32 (an embedding casts its indices itself). Defaults to `'float32'`. */
-  dtype?: 'float32';
+  /**
+   * The input's dtype, as Keras records it: `'float32'`, or an integer dtype for an input of
+   * indices (token ids feeding an `Embedding`, Keras `keras.Input(shape, dtype="int32")`). The
+   * values cross into the engine as float32 whatever the dtype (an embedding casts its indices
+   * back itself); float32 holds every integer up to 2^24 (16,777,216) exactly, so indices below
+   * that arrive unchanged. The dtype is kept in the saved config. Defaults to `'float32'`.
+   */
+  dtype?: InputDtype;
 }
+
+/** The dtypes an input may declare: float32, or an integer dtype (an input of indices). */
+export const INPUT_DTYPES = ['float32', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'] as const;
+
+/** A dtype of {@link INPUT_DTYPES}. */
+export type InputDtype = (typeof INPUT_DTYPES)[number];
 
 /** The fully defaulted config of an {@link InputLayer}. */
 export interface InputLayerConfig extends BaseLayerConfig {
   /** The shape, batch dimension first. */
   batchShape: Shape;
-  dtype: 'float32';
+  dtype: InputDtype;
 }
 
 const INPUT_OPTIONS = ['shape', 'batchSize', 'batchShape', 'name', 'dtype'] as const;
@@ -43,8 +55,11 @@ function dims(value: unknown, name: string, from: number): (number | null)[] {
 export function inputLayerConfig(args: unknown, path: string): InputLayerConfig {
   if (args === undefined) throw new TypeError(`Expected an options object with a shape for ${path} but received undefined`);
   const o = checkOptions<InputArgs>(args, path, INPUT_OPTIONS);
-  if (o.dtype !== undefined && o.dtype !== 'float32') {
-    throw new RangeError(`Expected 'float32' for ${path}.dtype but received ${describe(o.dtype)}: model inputs cross into the engine as float32`);
+  if (o.dtype !== undefined && !(INPUT_DTYPES as readonly unknown[]).includes(o.dtype)) {
+    throw new RangeError(
+      `Expected one of ${INPUT_DTYPES.map((d) => `'${d}'`).join(', ')} for ${path}.dtype but received ${describe(o.dtype)}: ` +
+        'model inputs are float32, or integers (indices) that cross into the engine as float32',
+    );
   }
   let batchShape: Shape;
   if (o.batchShape !== undefined) {
@@ -59,7 +74,7 @@ export function inputLayerConfig(args: unknown, path: string): InputLayerConfig 
     batchShape = [batch, ...dims(o.shape, `${path}.shape`, 0)];
   }
   const name = layerName(o.name, path, 'input_layer');
-  return { name, batchShape, dtype: 'float32' };
+  return { name, batchShape, dtype: o.dtype ?? 'float32' };
 }
 
 /**
@@ -87,6 +102,11 @@ export class InputLayer extends Layer<InputLayerConfig, SymbolicTensor> {
   /** The shape with the batch dimension first. */
   get batchShape(): Shape {
     return [...this.config.batchShape];
+  }
+
+  /** The dtype the input declares (its values cross into the engine as float32 whatever it is). */
+  get dtype(): InputDtype {
+    return this.config.dtype;
   }
 
   /** Shape of one sample (the batch dimension left out). */
@@ -118,7 +138,7 @@ export class InputLayer extends Layer<InputLayerConfig, SymbolicTensor> {
  * const lstmOut = layers.lstm({ units: 64, returnSequences: true }).apply(inputs);
  * const att = layers.attention().apply([lstmOut, lstmOut]);
  * @throws {TypeError} an unknown option or a value of the wrong type.
- * @throws {RangeError} a dimension that is not a positive integer or null, a dtype other than float32.
+ * @throws {RangeError} a dimension that is not a positive integer or null, a dtype other than float32 or an integer one.
  */
 export function input(args: InputArgs): SymbolicTensor {
   return new InputLayer(args, 'input').output;

@@ -49,16 +49,47 @@ function specForName(name: string, path: string): OptimizerSpec {
   return { className: cls, config: { name: '' } } as unknown as OptimizerSpec;
 }
 
-/** Keras JSON of an optimizer (or a name) -> optimizer object. */
+/** TensorFlow.js's optimizer class names that Keras spells otherwise (tfjs `Momentum` is SGD with momentum). */
+const TFJS_OPTIMIZER_CLASSES: Readonly<Record<string, OptimizerClassName>> = { RMSProp: 'RMSprop', Momentum: 'SGD' };
+/** TensorFlow.js's camelCase optimizer config keys -> Keras's (no Keras key is spelled so). */
+const TFJS_OPTIMIZER_KEYS: Readonly<Record<string, string>> = {
+  learningRate: 'learning_rate', beta1: 'beta_1', beta2: 'beta_2', initialAccumulatorValue: 'initial_accumulator_value', useNesterov: 'nesterov',
+};
+
+/**
+ * An optimizer's class name and config in Keras's spelling: Keras 2.11-2.15 register their
+ * built-in optimizers as `Custom>Adam` (in `.h5` files); TensorFlow.js writes `RMSProp` (whose
+ * `decay` is Keras's `rho`), `Momentum` and camelCase keys (`learningRate`, `beta1`).
+ */
+function kerasSpelling(cls: string, config: Record<string, unknown>, path: string): { cls: string; config: Record<string, unknown> } {
+  const name = cls.startsWith('Custom>') ? cls.slice('Custom>'.length) : cls;
+  const keys = name === 'RMSProp' ? { ...TFJS_OPTIMIZER_KEYS, decay: 'rho' } : TFJS_OPTIMIZER_KEYS;
+  const out: Record<string, unknown> = {};
+  const from: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const keras = keys[key] ?? key;
+    if (keras in out) {
+      const tfjs = keras === key ? from[keras]! : key;
+      throw new RangeError(`${path}.config gives ${keras} twice (as ${JSON.stringify(keras)} and as TensorFlow.js's ${JSON.stringify(tfjs)})`);
+    }
+    out[keras] = value;
+    from[keras] = key;
+  }
+  return { cls: TFJS_OPTIMIZER_CLASSES[name] ?? name, config: out };
+}
+
+/**
+ * Keras JSON of an optimizer (or a name) -> optimizer object. Reads Keras 3's, Keras 2's
+ * (`Custom>Adam`) and TensorFlow.js's (`RMSProp`, `Momentum`, camelCase keys) spellings.
+ */
 export function optimizerFromKeras(json: unknown, path: string): AnyOptimizer {
   if (typeof json === 'string') return optimizerFromSpec(specForName(json, path), path);
   const o = objectAt(json, path);
-  const cls = classNameAt(o, path);
+  const { cls, config } = kerasSpelling(classNameAt(o, path), objectAt(o.config ?? {}, `${path}.config`), path);
   const keys = (OPTIMIZER_KEYS as Record<string, Record<string, string>>)[cls];
   if (!keys) {
-    throw new RangeError(`${path}.class_name is ${JSON.stringify(cls)}, an optimizer torch-lstm does not offer (it offers ${Object.keys(OPTIMIZER_KEYS).join(', ')})`);
+    throw new RangeError(`${path}.class_name is ${JSON.stringify(o.class_name)}, an optimizer torch-lstm does not offer (it offers ${Object.keys(OPTIMIZER_KEYS).join(', ')})`);
   }
-  const config = objectAt(o.config ?? {}, `${path}.config`);
   if (isPlainObject(config.learning_rate)) {
     throw new RangeError(
       `${path}.config.learning_rate is a schedule; torch-lstm takes a number (change it between epochs with a callback such as ReduceLROnPlateau)`,
@@ -160,7 +191,9 @@ function metricObjects(value: unknown, path: string): unknown {
 
 /**
  * Our `CompileSpecJson` (per output; also the one-output form older saves hold, `{ loss, metrics }`)
- * or a Keras `compile_config` -> the compile configuration for a model with `outputs`.
+ * or a Keras `compile_config` -> the compile configuration for a model with `outputs`. A Keras one
+ * may also be a legacy `.h5` / TensorFlow.js `training_config`: the optimizer under
+ * `optimizer_config`, and (tfjs) `metrics: {}` for none.
  */
 export function compileFromKeras(json: unknown, outputs: CompileOutputs = SINGLE_OUTPUT, path = 'compile_config'): CompileConfig {
   const o = objectAt(json, path);
@@ -184,15 +217,21 @@ export function compileFromKeras(json: unknown, outputs: CompileOutputs = SINGLE
     const precision = o.precision === undefined ? 'float32' : oneOf(o.precision, `${path}.precision`, PRECISIONS);
     return { optimizer: optimizerFromKeras(o.optimizer ?? 'rmsprop', `${path}.optimizer`), losses, lossWeights, metrics, outputNames: [...outputs.names], precision };
   }
-  kerasArgs(o, path, { optimizer: 'optimizer', loss: 'loss', metrics: 'metrics', loss_weights: 'lossWeights' }, {
+  kerasArgs(o, path, { optimizer: 'optimizer', optimizer_config: 'optimizer', loss: 'loss', metrics: 'metrics', loss_weights: 'lossWeights' }, {
     weighted_metrics: null, run_eagerly: ANY, steps_per_execution: ANY, jit_compile: ANY,
   });
-  const optimizer = optimizerFromKeras(o.optimizer ?? 'rmsprop', `${path}.optimizer`);
+  if (o.optimizer !== undefined && o.optimizer_config !== undefined) {
+    throw new RangeError(`${path} gives both optimizer and optimizer_config (its legacy name); give one`);
+  }
+  const optimizerPath = o.optimizer_config === undefined ? `${path}.optimizer` : `${path}.optimizer_config`;
+  const optimizer = optimizerFromKeras(o.optimizer ?? o.optimizer_config ?? 'rmsprop', optimizerPath);
+  // TensorFlow.js writes `metrics: {}` for a model compiled without metrics.
+  const metricsJson = isPlainObject(o.metrics) && Object.keys(o.metrics).length === 0 ? [] : o.metrics;
   if (o.loss === undefined || o.loss === null) throw new TypeError(`Expected a loss for ${path}.loss but received ${describe(o.loss)}`);
   const isOneLoss = (v: unknown) => typeof v === 'string' || (isPlainObject(v) && 'class_name' in v);
   const losses = lossesFor(o.loss, outputs, `${path}.loss`, lossFromKeras, isOneLoss);
   const lossWeights = lossWeightsFor(o.loss_weights, outputs, `${path}.loss_weights`);
-  const metrics = metricsFor(metricObjects(o.metrics, `${path}.metrics`), outputs, losses.map((l) => l.className), `${path}.metrics`).map((list, i) =>
+  const metrics = metricsFor(metricObjects(metricsJson, `${path}.metrics`), outputs, losses.map((l) => l.className), `${path}.metrics`).map((list, i) =>
     dedupe(list, `${path}.metrics${outputs.names.length > 1 ? `[${i}]` : ''}`),
   );
   return { optimizer, losses, lossWeights, metrics, outputNames: [...outputs.names], precision: 'float32' };

@@ -9,7 +9,7 @@ import type { CallArgValue } from '../layers/symbolic.js';
 import type { FunctionalSpecJson, KerasFunctionalLayerJson, KerasTensorRef } from '../native.js';
 import { describe, isPlainObject } from '../validate.js';
 import { ANY, checkDtype, classNameAt, kerasArgs, objectAt } from './keras-common.js';
-import { callConventionOf, layerFromKeras, layerToKeras } from './layers/index.js';
+import { callConventionOf, callOptionsOf, layerFromKeras, layerToKeras } from './layers/index.js';
 import { unwrapModelConfig } from './sequential.js';
 
 /** A tensor of a functional model: output `tensor` of call `node` of layer `layer` (an index into `layers`). */
@@ -139,6 +139,46 @@ function callFrom(node: unknown, className: string, byName: ReadonlyMap<string, 
   return { inputs: call.inputs.map((r) => r.ref), callArgs: call.callArgs };
 }
 
+/** The keyword arguments of one `inbound_nodes` entry, unresolved: Keras 3 `kwargs`, Keras 2 the first entry's 4th item. */
+function rawKwargs(node: unknown): Record<string, unknown> {
+  if (Array.isArray(node)) {
+    const first: unknown = node[0];
+    return Array.isArray(first) && isPlainObject(first[3]) ? first[3] : {};
+  }
+  return isPlainObject(node) && isPlainObject(node.kwargs) ? node.kwargs : {};
+}
+
+/**
+ * Keras passes some options as call arguments (`attention([q, v], use_causal_mask=True)`) where
+ * torch-lstm has layer options (`useCausalMask`). When the layer's config sets none of an
+ * option's keys, the value its calls pass (the Keras default where a call passes none) becomes
+ * the config key, so the layer is built with it; the calls must agree, since torch-lstm applies
+ * the option to every call. A non-boolean value is left for the call's own check to report.
+ * @throws {RangeError} two calls of the layer that pass different values.
+ */
+function liftCallOptions(entry: Record<string, unknown>, path: string): Record<string, unknown> {
+  const options = callOptionsOf(typeof entry.class_name === 'string' ? entry.class_name : '');
+  const nodes = entry.inbound_nodes;
+  if (Object.keys(options).length === 0 || !Array.isArray(nodes) || !isPlainObject(entry.config)) return entry;
+  let config = entry.config;
+  for (const [kwarg, option] of Object.entries(options)) {
+    if (option.configKeys.some((k) => config[k] !== undefined && config[k] !== null)) continue;
+    const values = nodes.map((node) => rawKwargs(node)[kwarg]);
+    if (!values.some((v) => typeof v === 'boolean')) continue;
+    const perCall = values.map((v) => (typeof v === 'boolean' ? v : option.default));
+    const differ = perCall.findIndex((v) => v !== perCall[0]);
+    if (differ >= 0) {
+      const name = typeof config.name === 'string' ? ` (${config.name})` : '';
+      throw new RangeError(
+        `${path}${name} is called with ${kwarg}=${String(perCall[0])} in inbound_nodes[0] but ${kwarg}=${String(perCall[differ])} ` +
+          `in inbound_nodes[${differ}]; torch-lstm applies ${kwarg} to every call of a layer (a layer option), so its calls must agree`,
+      );
+    }
+    config = { ...config, [kwarg]: perCall[0] };
+  }
+  return config === entry.config ? entry : { ...entry, config };
+}
+
 /** `input_layers` / `output_layers`: one reference or a list of them. */
 function refList(value: unknown, byName: ReadonlyMap<string, number>, path: string): { refs: TensorRefSpec[]; single: boolean } {
   if (isPlainObject(value)) throw new RangeError(`${path} is a dict; torch-lstm reads models whose inputs and outputs are a tensor or a list of tensors`);
@@ -174,7 +214,7 @@ export function functionalFromKeras(json: unknown, at = 'model'): FunctionalSpec
   if (!Array.isArray(config.layers) || config.layers.length === 0) {
     throw new TypeError(`Expected a non-empty array for ${path}.config.layers but received ${describe(config.layers)}`);
   }
-  const entries = config.layers.map((raw, i) => objectAt(raw, `layers[${i}]`));
+  const entries = config.layers.map((raw, i) => liftCallOptions(objectAt(raw, `layers[${i}]`), `layers[${i}]`));
   const layers = entries.map((entry, i) => {
     const layer = layerFromKeras(entry, `layers[${i}]`);
     if (entry.name !== undefined && entry.name !== layer.name) {

@@ -19,8 +19,29 @@ export interface FileWeight extends H5Array {
   path: string;
 }
 
-/** Sub-object groups whose weights come in this order (Keras's `layer.weights` order); others follow, sorted. */
-const CHILD_ORDER = ['cell', 'forward_layer', 'backward_layer', 'layer'];
+/**
+ * Sub-object groups of a Keras 3 layer whose weights come in this order (Keras's `layer.weights`
+ * order, which is torch-lstm's `getWeights()` order): an RNN's `cell`; Bidirectional's
+ * `forward_layer` then `backward_layer`; TimeDistributed's `layer`; MultiHeadAttention's query,
+ * key, value and output projections; keras_hub TransformerEncoder's attention (itself a
+ * MultiHeadAttention), its two norms and its two feed-forward Dense layers. Others follow, sorted
+ * by name (shapes are still checked one by one).
+ */
+const CHILD_ORDER = [
+  'cell',
+  'forward_layer',
+  'backward_layer',
+  'layer',
+  'query_dense',
+  'key_dense',
+  'value_dense',
+  'output_dense',
+  'self_attention_layer',
+  'self_attention_layer_norm',
+  'feedforward_layer_norm',
+  'feedforward_intermediate_dense',
+  'feedforward_output_dense',
+];
 
 function byIndex(a: string, b: string): number {
   return Number(a) - Number(b);
@@ -101,10 +122,19 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** Splits `lstm/kernel` into its layer (`lstm`) and weight (`kernel`). */
+/**
+ * Splits `lstm/kernel` into its layer (`lstm`) and weight (`kernel`). A wrapper's weights keep
+ * their sub-layer in the weight part (`bidirectional/forward_lstm/kernel`,
+ * `multi_head_attention/query/kernel`): layer names have no `/`, so the layer is the first segment.
+ */
 function layerOf(w: WeightName): { layer: string; weight: string } {
-  const cut = w.name.lastIndexOf('/');
+  const cut = w.name.indexOf('/');
   return { layer: w.name.slice(0, cut), weight: w.name.slice(cut + 1) };
+}
+
+/** The names of the layers that have weights, in `getWeights()` order (each once). */
+export function weightLayerNames(expected: readonly WeightName[]): string[] {
+  return [...new Set(expected.map((w) => layerOf(w).layer))];
 }
 
 /**

@@ -5,8 +5,8 @@
  * Reads Keras 3 `.keras` archives (`config.json` + `model.weights.h5`) and legacy HDF5 `.h5`
  * files (Keras 2, or Keras 3's `model.save("x.h5")`: attribute `model_config`, group
  * `model_weights`). The model JSON goes through the same one serialization module as a saved
- * torch-lstm `model.json` (`Sequential.fromConfig`, or `Functional.fromConfig` for a functional model), after the normalization of
- * `keras-config.ts`.
+ * torch-lstm `model.json` (`Sequential.fromConfig`, or `Functional.fromConfig` for a functional
+ * model), after the checks of `keras-config.ts` (every layer offered; Keras 2's `hard_sigmoid`).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,9 +17,9 @@ import { checkOptions, describe, isPlainObject } from '../../validate.js';
 import { errnoCode, ModelFileError } from '../errors.js';
 import { MODEL_IO } from '../model-io.js';
 import { isZip, readKerasArchive } from './keras-archive.js';
-import { type KerasSource, normalizeCompileJson, normalizeKerasModelJson } from './keras-config.js';
+import { type KerasSource, normalizeKerasModelJson } from './keras-config.js';
 import { type H5Where, isHdf5, withHdf5 } from './keras-h5.js';
-import { type FileWeight, kerasV3LayerWeights, legacyLayerWeights, orderWeights } from './keras-weights.js';
+import { type FileWeight, kerasV3LayerWeights, legacyLayerWeights, orderWeights, weightLayerNames } from './keras-weights.js';
 
 /** Options of {@link loadKerasModel}. */
 export interface LoadKerasModelArgs {
@@ -148,12 +148,12 @@ export async function loadKerasModel(filepath: string, args?: LoadKerasModelArgs
   try {
     const io = model[MODEL_IO]();
     const expected = io.weightNames();
-    const layerNames = [...new Set(expected.map((w) => w.name.slice(0, w.name.lastIndexOf('/'))))];
+    const layerNames = weightLayerNames(expected);
     const { byLayer, what } = await content.weights(layerNames);
     model.setWeights(orderWeights(expected, byLayer, what));
     if (o.compile !== false && content.compileJson !== undefined && content.compileJson !== null) {
       try {
-        io.compileFrom(compileFromKeras(normalizeCompileJson(content.compileJson, content.source), io.compileOutputs()));
+        io.compileFrom(compileFromKeras(content.compileJson, io.compileOutputs()));
       } catch (err) {
         throw cannotRead(filepath, 'its compile config cannot be used (pass { compile: false } to load the model uncompiled, then compile it yourself)', err);
       }

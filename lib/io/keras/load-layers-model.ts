@@ -10,8 +10,8 @@ import { compileFromKeras, isFunctionalJson } from '../../serialization/keras-js
 import { checkOptions, describe, isPlainObject } from '../../validate.js';
 import { errnoCode, ModelFileError } from '../errors.js';
 import { MODEL_IO } from '../model-io.js';
-import { type KerasSource, normalizeCompileJson, normalizeKerasModelJson } from './keras-config.js';
-import { orderWeights } from './keras-weights.js';
+import { type KerasSource, normalizeKerasModelJson } from './keras-config.js';
+import { orderWeights, weightLayerNames } from './keras-weights.js';
 import { parseManifest, readManifestWeights, weightsByLayer } from './tfjs-weights.js';
 
 /** Options of {@link loadLayersModel}. */
@@ -96,13 +96,13 @@ export async function loadLayersModel(modelJsonPath: string, args?: LoadLayersMo
   try {
     const io = model[MODEL_IO]();
     const expected = io.weightNames();
-    const layerNames = [...new Set(expected.map((w) => w.name.slice(0, w.name.lastIndexOf('/'))))];
+    const layerNames = weightLayerNames(expected);
     const weights = await readManifestWeights(groups, file);
     model.setWeights(orderWeights(expected, weightsByLayer(weights, layerNames, file), file));
     const training = json.trainingConfig ?? topology.training_config;
     if (o.compile !== false && isPlainObject(training)) {
       try {
-        io.compileFrom(compileFromKeras(normalizeCompileJson(training, source), io.compileOutputs()));
+        io.compileFrom(compileFromKeras(training, io.compileOutputs()));
       } catch (err) {
         throw new ModelFileError(
           file,

@@ -1,7 +1,7 @@
 /** Keras JSON of the AdditiveAttention layer (`keras.layers.AdditiveAttention`), both ways. */
 import { AdditiveAttention, type AdditiveAttentionArgs } from '../../layers/additive-attention.js';
 import { ANY, BASE_IGNORABLE, type Ignorable, kerasArgs } from '../keras-common.js';
-import { ATTENTION_CALL } from './attention.js';
+import { ATTENTION_CALL, ATTENTION_CALL_OPTIONS } from './attention.js';
 import type { LayerSerializer } from './serializer.js';
 
 const KEYS = {
@@ -16,6 +16,7 @@ export const additiveAttentionSerializer: LayerSerializer<AdditiveAttention> = {
   className: 'AdditiveAttention',
   is: (layer): layer is AdditiveAttention => layer instanceof AdditiveAttention,
   call: ATTENTION_CALL,
+  callOptions: ATTENTION_CALL_OPTIONS,
   toKeras(layer) {
     const c = layer.getConfig();
     return {

@@ -2,17 +2,27 @@
  * Keras JSON of the Attention layer (`keras.layers.Attention`), both ways, and the call
  * convention Attention and AdditiveAttention share: a list `[query, value(, key)]` whose Keras 3
  * call may carry `use_causal_mask` / `return_attention_scores` keyword arguments (torch-lstm
- * keeps those as layer options, `use_causal_mask` / `return_attention_scores` config keys;
- * a call argument that disagrees with them is an error naming the layer).
+ * keeps those as layer options, `use_causal_mask` / `return_attention_scores` config keys; a
+ * Keras file's call argument becomes the option when the config does not set it and every call
+ * agrees; a call argument that disagrees with the option is an error naming the layer).
  */
 import { Attention, type AttentionArgs } from '../../layers/attention.js';
 import type { CallArgValue } from '../../layers/symbolic.js';
 import { describe, nearest } from '../../validate.js';
 import { ANY, BASE_IGNORABLE, type Ignorable, kerasArgs } from '../keras-common.js';
-import type { CallConvention, IsTensor, LayerSerializer } from './serializer.js';
+import type { CallConvention, CallOption, IsTensor, LayerSerializer } from './serializer.js';
 
 /** The call arguments that are layer options here. */
 const OPTION_KWARGS = ['use_causal_mask', 'return_attention_scores'] as const;
+
+/**
+ * Attention-family call arguments kept as layer options (`use_causal_mask`, Keras 2's config
+ * `causal`; `return_attention_scores`), both `false` in Keras by default.
+ */
+export const ATTENTION_CALL_OPTIONS: Readonly<Record<string, CallOption>> = {
+  use_causal_mask: { configKeys: ['use_causal_mask', 'causal'], default: false },
+  return_attention_scores: { configKeys: ['return_attention_scores'], default: false },
+};
 
 /** Keeps the option-like call arguments, accepts `training` and a null `mask`, rejects the rest. */
 export function attentionCallArgs(kwargs: Record<string, unknown>, path: string, also: readonly string[] = []): Record<string, CallArgValue> {
@@ -66,6 +76,7 @@ export const attentionSerializer: LayerSerializer<Attention> = {
   className: 'Attention',
   is: (layer): layer is Attention => layer instanceof Attention,
   call: ATTENTION_CALL,
+  callOptions: ATTENTION_CALL_OPTIONS,
   toKeras(layer) {
     const c = layer.getConfig();
     return {

@@ -30,9 +30,9 @@ import { lstmSerializer } from './lstm.js';
 import { maskingSerializer } from './masking.js';
 import { peepholeLstmSerializer } from './peephole-lstm.js';
 import { simpleRNNSerializer } from './simple-rnn.js';
-import { type CallConvention, type LayerSerializer, TENSOR_CALL } from './serializer.js';
+import { type CallConvention, type CallOption, type LayerSerializer, TENSOR_CALL } from './serializer.js';
 
-export { LIST_CALL, RECURRENT_CALL, TENSOR_CALL, type CallConvention, type KerasCall, type LayerSerializer } from './serializer.js';
+export { LIST_CALL, RECURRENT_CALL, TENSOR_CALL, type CallConvention, type CallOption, type KerasCall, type LayerSerializer } from './serializer.js';
 
 /** Every layer kind torch-lstm reads and writes, by Keras class name. One line per kind. */
 const LAYER_SERIALIZERS: LayerSerializer[] = [
@@ -86,6 +86,11 @@ export function callConventionOf(className: string): CallConvention {
   return LAYER_SERIALIZERS.find((s) => s.className === className)?.call ?? TENSOR_CALL;
 }
 
+/** The call keyword arguments a layer class keeps as options (see {@link LayerSerializer.callOptions}). */
+export function callOptionsOf(className: string): Readonly<Record<string, CallOption>> {
+  return LAYER_SERIALIZERS.find((s) => s.className === className)?.callOptions ?? {};
+}
+
 /**
  * A layer -> Keras JSON, every key present. `inputShape` is not part of it: it becomes the
  * model's `InputLayer`.
@@ -116,7 +121,8 @@ export function layerFromKeras(json: unknown, path: string, extraKeys: readonly 
     }
   }
   const config = objectAt(o.config, `${path}.config`);
-  checkDtype(config.dtype, `${path}.config`);
+  // An InputLayer may also declare an integer dtype (indices); its converter checks it.
+  if (cls !== 'InputLayer') checkDtype(config.dtype, `${path}.config`);
   const serializer = LAYER_SERIALIZERS.find((s) => s.className === cls);
   if (!serializer) {
     const offered = layerClassNames();

@@ -23,6 +23,8 @@ export const lstmSerializer: LayerSerializer<LSTM> = {
     };
   },
   fromKeras(config, path, inputShape) {
+    // TensorFlow.js writes `unit_forget_bias: null` for its default, which it treats as false.
+    if (config.unit_forget_bias === null) config = { ...config, unit_forget_bias: false };
     const args = recurrentArgsFromKeras(config, path, KEYS, {}, ['activation', 'recurrentActivation']);
     return new LSTM({ ...args, ...(inputShape === undefined ? {} : { inputShape }) } as unknown as LSTMArgs, path);
   },

@@ -7,7 +7,7 @@ import { MultiHeadAttention, type MultiHeadAttentionArgs } from '../../layers/mu
 import { regularizerFromKeras, regularizerToKeras } from '../../layers/regularizers.js';
 import { describe } from '../../validate.js';
 import { ANY, BASE_IGNORABLE, type Ignorable, initializersFromKeras, initializerToKeras, kerasArgs } from '../keras-common.js';
-import { attentionCallArgs } from './attention.js';
+import { ATTENTION_CALL_OPTIONS, attentionCallArgs } from './attention.js';
 import type { CallConvention, IsTensor, LayerSerializer } from './serializer.js';
 
 function tensorAt<T>(value: unknown, isTensor: IsTensor<T>, path: string): T {
@@ -53,6 +53,8 @@ const KEYS = {
 
 const IGNORABLE: Ignorable = {
   ...BASE_IGNORABLE, activity_regularizer: null, kernel_constraint: null, bias_constraint: null, seed: ANY,
+  // Recent Keras 3 (3.15 writes them): gated attention and a banded mask, accepted off.
+  use_gate: false, sliding_window: null,
   // Flash attention computes the same function; Keras 2 records the built shapes.
   flash_attention: ANY, query_shape: ANY, key_shape: ANY, value_shape: ANY, attention_axes: ANY,
   batch_input_shape: ANY, input_shape: ANY,
@@ -70,6 +72,7 @@ export const multiHeadAttentionSerializer: LayerSerializer<MultiHeadAttention> =
   className: 'MultiHeadAttention',
   is: (layer): layer is MultiHeadAttention => layer instanceof MultiHeadAttention,
   call: MHA_CALL,
+  callOptions: ATTENTION_CALL_OPTIONS,
   toKeras(layer) {
     const c = layer.getConfig();
     return {

@@ -49,6 +49,19 @@ export interface LayerSerializer<L extends Layer = Layer> {
   fromKeras(config: Record<string, unknown>, path: string, inputShape?: unknown): L;
   /** How its calls' inputs map to Keras call arguments. Defaults to {@link TENSOR_CALL}. */
   readonly call?: CallConvention;
+  /**
+   * Keras call keyword arguments that torch-lstm keeps as layer options (Attention's
+   * `use_causal_mask`), each with the config keys that set the option (Keras 2's `causal` too)
+   * and the Keras default. Reading a Functional model whose layer config sets none of those
+   * keys, the calls' keyword argument becomes the option (every call must agree). None by default.
+   */
+  readonly callOptions?: Readonly<Record<string, CallOption>>;
+}
+
+/** A call keyword argument kept as a layer option: the config keys that set it, and its Keras default. */
+export interface CallOption {
+  configKeys: readonly string[];
+  default: CallArgValue;
 }
 
 /** Keras call keyword arguments that carry no meaning in a saved graph (`training` is set by fit/predict). */
