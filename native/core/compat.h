@@ -28,6 +28,11 @@ inline at::Generator MakeCpuGenerator(uint64_t seed) { return at::detail::create
 /// The process-wide default CPU generator.
 inline at::Generator DefaultCpuGenerator() { return at::detail::getDefaultCPUGenerator(); }
 
+/// An optional tensor argument of a custom autograd Function: its ExtractVariables recognises
+/// c10::optional in 1.13 and std::optional in 2.x (where c10::optional is an alias of it); a
+/// plain undefined at::Tensor argument would break the node's input bookkeeping in 1.13.
+using OptionalTensor = c10::optional<at::Tensor>;
+
 /// LibTorch's message without the C++ backtrace (present in both versions).
 inline std::string MessageOf(const c10::Error& e) { return e.what_without_backtrace(); }
 

@@ -1,5 +1,9 @@
 #include "lstm.h"
 
+#include <c10/core/GradMode.h>
+
+#include "../compat.h"
+
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
@@ -92,6 +96,49 @@ Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor&
                     : at::lstm(input, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
                                /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true);
   return {std::get<0>(result), {std::get<1>(result).squeeze(0), std::get<2>(result).squeeze(0)}};
+}
+
+std::string Lstm::TrainingKernelName() const {
+  if (class_name() != "LSTM" || spec_.use_cudnn == UseFused::kNever) return "";
+  if (!FusedActivation(spec_.activation) || !FusedActivation(spec_.recurrent_activation)) return "";
+  return "fused CPU kernel, analytic backward";
+}
+
+bool Lstm::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                             const ForwardContext& ctx, Run* run) const {
+  // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
+  if (!ctx.training || !c10::GradMode::is_enabled() || TrainingKernelName().empty()) return false;
+  if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
+  FusedLstmOptions o;
+  o.activation = *FusedActivation(spec_.activation);
+  o.recurrent_activation = *FusedActivation(spec_.recurrent_activation);
+  o.go_backwards = spec_.go_backwards;
+  o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
+  o.workspace = workspace_;
+  const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
+  // The loop's layouts [batch, 1 or 4, n] -> the kernel's [batch, n] or [4, batch, n].
+  if (drop.input.defined()) {
+    o.input_mask = drop.input.size(1) == 1 ? drop.input.squeeze(1) : drop.input.permute({1, 0, 2}).contiguous();
+  }
+  if (drop.recurrent.defined()) o.recurrent_mask = drop.recurrent.permute({1, 0, 2}).contiguous();
+  if (mask.defined()) o.step_mask = mask;
+  std::vector<at::Tensor> r;
+  {
+    // The kernel's own GEMMs decide the precision; autocast must not re-cast its operands.
+    const bool autocast = compat::AutocastEnabled(at::kCPU);
+    if (autocast) compat::SetAutocast(at::kCPU, false, at::kBFloat16);
+    try {
+      r = FusedLstm(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], states[1], o);
+    } catch (...) {
+      if (autocast) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
+      throw;
+    }
+    if (autocast) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
+  }
+  run->sequence = r[0];
+  run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
+  run->states = {r[1], r[2]};
+  return true;
 }
 
 at::Tensor Lstm::Project(const at::Tensor& x, const at::Tensor& dropout_mask) const {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../activations.h"
+#include "../kernels/fused_lstm.h"
 #include "rnn_base.h"
 
 namespace tl {
@@ -35,10 +36,17 @@ class Lstm : public Recurrent {
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
   bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
+  /// Training on the CPU: the fused kernel with an analytic backward (kernels/fused_lstm.h) for
+  /// every activation it knows, with dropout, recurrent dropout and any mask.
+  bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                         const ForwardContext& ctx, Run* run) const override;
+  std::string TrainingKernelName() const override;
 
   LstmSpec spec_;
   Activation act_, ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
+  /// Buffers the fused training kernel reuses from step to step.
+  std::shared_ptr<FusedLstmWorkspace> workspace_ = std::make_shared<FusedLstmWorkspace>();
 };
 
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes);

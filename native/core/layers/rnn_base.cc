@@ -126,13 +126,17 @@ LayerOutput Recurrent::Call(const std::vector<at::Tensor>& inputs, const std::ve
     mask = mask.to(at::kBool);
     if (mask.all().item<bool>()) mask = at::Tensor();  // nothing masked: the plain call
   }
+  Run run;
+  if (RunTrainingKernel(input, mask, states, ctx, &run)) {
+    last_kernel_ = TrainingKernelName();
+    return Finish(std::move(run), masks);
+  }
   bool fused = UsesFused(ctx.training);
   at::Tensor lengths;
   if (fused && mask.defined()) {
     lengths = RightPaddedLengths(mask);
     fused = lengths.defined();
   }
-  Run run;
   if (fused) {
     at::Tensor x = input;
     if (ctx.training && options_.dropout > 0) {
@@ -145,6 +149,10 @@ LayerOutput Recurrent::Call(const std::vector<at::Tensor>& inputs, const std::ve
     run = RunLoop(input, mask, states, ctx);
     last_kernel_ = "cell loop";
   }
+  return Finish(std::move(run), masks);
+}
+
+LayerOutput Recurrent::Finish(Run run, const std::vector<at::Tensor>& masks) {
   if (options_.stateful) {
     // The carry is data, not part of the graph: no gradient crosses batches (Keras assigns it).
     carried_.clear();
@@ -210,15 +218,9 @@ Recurrent::Run Recurrent::RunLoop(const at::Tensor& input, const at::Tensor& mas
   const int64_t batch = input.size(0), units = options_.units;
   const at::Tensor x = options_.go_backwards ? input.flip({1}) : input;
   const at::Tensor m = mask.defined() && options_.go_backwards ? mask.flip({1}) : mask;
-  // Keras: with recurrent dropout every gate block draws its own masks (implementation 1).
-  const int64_t mask_blocks = options_.recurrent_dropout > 0 ? gates_ : 1;
-  at::Tensor dropout_mask, recurrent_mask;
-  if (ctx.training && options_.dropout > 0) {
-    dropout_mask = DropoutMask({batch, mask_blocks, input_dim()}, options_.dropout, ctx);
-  }
-  if (ctx.training && options_.recurrent_dropout > 0) {
-    recurrent_mask = DropoutMask({batch, gates_, units}, options_.recurrent_dropout, ctx);
-  }
+  const DropoutMasks drop = DrawDropoutMasks(batch, ctx);
+  const at::Tensor& dropout_mask = drop.input;
+  const at::Tensor& recurrent_mask = drop.recurrent;
   // unbind once: select() per step makes backward 5-7x slower (a full-size zero grad per step).
   const std::vector<at::Tensor> projected = Project(x, dropout_mask).unbind(1);
   std::vector<at::Tensor> keep;
@@ -244,6 +246,19 @@ Recurrent::Run Recurrent::RunLoop(const at::Tensor& input, const at::Tensor& mas
   run.last = out;
   run.states = std::move(states);
   return run;
+}
+
+Recurrent::DropoutMasks Recurrent::DrawDropoutMasks(int64_t batch, const ForwardContext& ctx) const {
+  // Keras: with recurrent dropout every gate block draws its own masks (implementation 1).
+  const int64_t mask_blocks = options_.recurrent_dropout > 0 ? gates_ : 1;
+  DropoutMasks masks;
+  if (ctx.training && options_.dropout > 0) {
+    masks.input = DropoutMask({batch, mask_blocks, input_dim()}, options_.dropout, ctx);
+  }
+  if (ctx.training && options_.recurrent_dropout > 0) {
+    masks.recurrent = DropoutMask({batch, gates_, options_.units}, options_.recurrent_dropout, ctx);
+  }
+  return masks;
 }
 
 at::Tensor Recurrent::ProjectGates(const at::Tensor& x, const at::Tensor& kernel, const at::Tensor& bias,
@@ -293,7 +308,9 @@ LayerInfo Recurrent::Describe() const {
   const std::string fused = FusedName();
   const std::string loop = "cell loop";
   KernelChoice k;
-  k.training = UsesFused(true) ? fused : loop;
+  const std::string trainer = TrainingKernelName();
+  k.training = !trainer.empty() ? trainer + " (CPU; " + (UsesFused(true) ? fused : loop) + " elsewhere)"
+                                : (UsesFused(true) ? fused : loop);
   k.inference = UsesFused(false) ? fused : loop;
   if (options_.use_cudnn == UseFused::kNever) {
     k.reason = "useCudnn=false";

@@ -97,6 +97,26 @@ class Recurrent : public Layer {
   /// The lean small-batch inference form (no mask, zero states); false: none.
   virtual bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const { return false; }
 
+  struct Run {
+    at::Tensor sequence, last;
+    std::vector<at::Tensor> states;
+  };
+  /// Dropout masks of one training call, drawn as the cell loop draws them: input
+  /// [batch, 1 or gates, features] and recurrent [batch, gates, units] (undefined: none).
+  struct DropoutMasks {
+    at::Tensor input, recurrent;
+  };
+  DropoutMasks DrawDropoutMasks(int64_t batch, const ForwardContext& ctx) const;
+  /// A training kernel with an analytic backward for this layer's math (any mask, dropout,
+  /// non-default activations): runs it and returns true, or returns false when it does not
+  /// apply (the caller then runs LibTorch's fused kernel or the cell loop).
+  virtual bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                                 const ForwardContext& ctx, Run* run) const {
+    return false;
+  }
+  /// The training kernel's name for the summary when it applies on CPU ("": none).
+  virtual std::string TrainingKernelName() const { return ""; }
+
   /// x [batch, time, F] times kernel [F, gates * n] (+ bias), with an optional dropout mask
   /// [batch, 1 or gates, F] (one per gate block: Keras implementation 1).
   static at::Tensor ProjectGates(const at::Tensor& x, const at::Tensor& kernel, const at::Tensor& bias,
@@ -113,10 +133,8 @@ class Recurrent : public Layer {
   RecurrentOptions options_;
 
  private:
-  struct Run {
-    at::Tensor sequence, last;
-    std::vector<at::Tensor> states;
-  };
+  /// The layer's outputs from a run: the stateful carry, return_sequences/return_state, the mask.
+  LayerOutput Finish(Run run, const std::vector<at::Tensor>& masks);
   Run RunFusedPadded(const at::Tensor& x, const std::vector<at::Tensor>& states) const;
   Run RunFusedPacked(const at::Tensor& x, const at::Tensor& lengths, const std::vector<at::Tensor>& states) const;
   Run RunLoop(const at::Tensor& x, const at::Tensor& mask, const std::vector<at::Tensor>& states,
