@@ -77,14 +77,15 @@ export async function runCo2(name: string, model: LayersModel, data: Co2Data, op
 
 /** Prints results and baselines as one table. */
 export function printTable(title: string, rows: Co2Result[], data: Co2Data): void {
+  const width = Math.max(34, ...rows.map((r) => r.name.length + 2), ...data.baselines.map((b) => b.name.length + 2));
   console.log(`\n${title}`);
-  console.log(['model'.padEnd(34), 'params'.padStart(8), 'epochs'.padStart(7), 'time s'.padStart(8), 'MAE'.padStart(8), 'RMSE'.padStart(8)].join(''));
+  console.log(['model'.padEnd(width), 'params'.padStart(8), 'epochs'.padStart(7), 'time s'.padStart(8), 'MAE'.padStart(8), 'RMSE'.padStart(8)].join(''));
   for (const r of rows) {
     console.log(
-      [r.name.padEnd(34), String(r.params).padStart(8), String(r.epochs).padStart(7), r.seconds.toFixed(1).padStart(8), r.MAE.toFixed(4).padStart(8), r.RMSE.toFixed(4).padStart(8)].join(''),
+      [r.name.padEnd(width), String(r.params).padStart(8), String(r.epochs).padStart(7), r.seconds.toFixed(1).padStart(8), r.MAE.toFixed(4).padStart(8), r.RMSE.toFixed(4).padStart(8)].join(''),
     );
   }
   for (const b of data.baselines) {
-    console.log([b.name.padEnd(34), ''.padStart(23), b.MAE.toFixed(4).padStart(8), b.RMSE.toFixed(4).padStart(8)].join(''));
+    console.log([b.name.padEnd(width), ''.padStart(23), b.MAE.toFixed(4).padStart(8), b.RMSE.toFixed(4).padStart(8)].join(''));
   }
 }
