@@ -63,6 +63,6 @@ export class AdditiveAttention<A extends AdditiveAttentionArgs = AdditiveAttenti
  * @throws {TypeError} an unknown option or a wrong type.
  * @throws {RangeError} a dropout outside [0, 1).
  */
-export function additiveAttention<A extends AdditiveAttentionArgs>(args: A = {} as A): AdditiveAttention<A> {
+export function additiveAttention<A extends AdditiveAttentionArgs = Record<never, never>>(args: A = {} as A): AdditiveAttention<A> {
   return new AdditiveAttention<A>(args, 'additiveAttention');
 }

@@ -208,6 +208,6 @@ export class Attention<A extends AttentionArgs = AttentionArgs> extends ScoreAtt
  * @throws {TypeError} an unknown option or a wrong type.
  * @throws {RangeError} an unknown scoreMode, a dropout outside [0, 1).
  */
-export function attention<A extends AttentionArgs>(args: A = {} as A): Attention<A> {
+export function attention<A extends AttentionArgs = Record<never, never>>(args: A = {} as A): Attention<A> {
   return new Attention<A>(args, 'attention');
 }
