@@ -31,7 +31,8 @@ export function causalMask(g: GraphBuilder, query: string, value: string): strin
 export function scoresMask(g: GraphBuilder, query: OnnxValue, value: OnnxValue, causal: boolean): string | undefined {
   let mask = value.mask ? unsqueeze(g, value.mask, [1], 'value_mask') : undefined;
   if (causal) {
-    const lower = causalMask(g, query.name, value.name);
+    // [1, Tq, Tv]: always rank 3, so callers can add a heads axis at 1 (multi-head attention).
+    const lower = unsqueeze(g, causalMask(g, query.name, value.name), [0], 'causal_batch');
     mask = mask ? g.op('And', [mask, lower], [], 'scores_mask') : lower;
   }
   return mask;
