@@ -29,11 +29,11 @@ Napi::Value AsyncGuarded(Napi::Env env, F&& body) {
 constexpr int64_t kInlineMaxMultiplyAdds = int64_t{1} << 20;  // ~0.1-0.5 ms of lean loops
 
 std::optional<Napi::Value> PredictInline(Napi::Env env, Model& model, const std::vector<at::Tensor>& xs) {
+  c10::NoGradGuard no_grad;  // inference (the lean loops need it)
   const int64_t cost = model.graph().LeanCost(xs);
   if (cost < 0 || cost > kInlineMaxMultiplyAdds) return std::nullopt;
   std::unique_lock<std::mutex> lock(model.mutex(), std::try_to_lock);
   if (!lock.owns_lock()) return std::nullopt;
-  c10::NoGradGuard no_grad;
   auto outputs = model.graph().Forward(xs, ForwardContext{});
   auto deferred = Napi::Promise::Deferred::New(env);
   deferred.Resolve(FromTensorList(env, outputs));
