@@ -16,7 +16,8 @@
  * 6. A recursive forecast of the 12 months after the data, and an HTML/SVG report.
  *
  * Options: --epochs N (default 100), --look-back N (default 24), --out DIR (default
- * demo-output), --seed N (default 7), --verbose 0|1|2 (default 2).
+ * demo-output), --seed N (default 7), --verbose 0|1|2 (default 2), --precision float32 |
+ * mixed_bfloat16 (default float32; Keras's mixed-precision policy, see README "CUDA").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,7 @@ const lookBack = option('look-back', 24); // two yearly cycles of monthly differ
 const seed = option('seed', 7);
 const verbose = option('verbose', 2) as 0 | 1 | 2;
 const outDir = path.resolve(option('out', 'demo-output'));
+const precision = option('precision', 'float32') as 'float32' | 'mixed_bfloat16' | 'mixed_float16';
 
 // --- 1-3. Load (missing months interpolated), hold out the last 20%, difference, scale ---------
 const { dates, values: levels } = loadMonthly();
@@ -70,7 +72,7 @@ const model = sequential([
   layers.lstm({ units: 32, recurrentDropout: 0.1, ...init(2) }),
   layers.dense({ units: 1, kernelInitializer: initializers.glorotUniform({ seed: seed * 10 + 4 }) }),
 ]);
-model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3, clipValue: 1.0 }), loss: 'mse', metrics: ['mae'] });
+model.compile({ optimizer: optimizers.adam({ learningRate: 1e-3, clipValue: 1.0 }), loss: 'mse', metrics: ['mae'], precision });
 model.summary();
 
 const started = performance.now();
