@@ -36,6 +36,8 @@ void ApplyThreadSettings() {
   if (n > 0 && at::get_num_threads() != n) at::set_num_threads(n);
 }
 
+int RequestedIntraOpThreads() { return g_intra_op.load(); }
+
 ThreadInfo GetThreadInfo() {
   ThreadInfo info;
   info.intra_op = at::get_num_threads();

@@ -16,5 +16,7 @@ void SetNumThreads(int intra_op, int blas);
 /// Applies the remembered settings on the calling thread (call at a worker's start).
 void ApplyThreadSettings();
 ThreadInfo GetThreadInfo();
+/// The ATen thread count SetNumThreads chose (0: never called: the library picks per workload).
+int RequestedIntraOpThreads();
 
 }  // namespace tl

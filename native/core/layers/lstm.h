@@ -49,6 +49,10 @@ class Lstm : public Recurrent {
   std::shared_ptr<FusedLstmWorkspace> workspace_ = std::make_shared<FusedLstmWorkspace>();
 };
 
+/// How many batch partitions (threads) the fused training kernel splits a call into: 2 when the
+/// per-step GEMMs are large enough to pay for it and the user set no thread count, else 1.
+int TrainingPartitions(int64_t batch, int64_t features, int64_t units);
+
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes);
 
 }  // namespace tl
