@@ -57,47 +57,17 @@ inline SimpleRnnSpec RnnS(int64_t units, const std::string& activation = "tanh")
 }
 
 inline LayerSpec L(const GruSpec& s) {
-  Value c;
-  c.Set("name", s.name);
-  c.Set("units", s.units);
+  Value c = RecurrentKeys(s);
   c.Set("activation", s.activation);
   c.Set("recurrent_activation", s.recurrent_activation);
-  c.Set("use_bias", s.use_bias);
-  c.Set("kernel_initializer", ToValue(s.kernel_initializer));
-  c.Set("recurrent_initializer", ToValue(s.recurrent_initializer));
-  c.Set("bias_initializer", ToValue(s.bias_initializer));
-  c.Set("dropout", s.dropout);
-  c.Set("recurrent_dropout", s.recurrent_dropout);
   c.Set("reset_after", s.reset_after);
-  c.Set("return_sequences", s.return_sequences);
-  c.Set("return_state", s.return_state);
-  c.Set("go_backwards", s.go_backwards);
-  c.Set("stateful", s.stateful);
   c.Set("use_cudnn", FusedValue(s.use_cudnn));
-  c.Set("kernel_regularizer", ToValue(s.kernel_regularizer));
-  c.Set("recurrent_regularizer", ToValue(s.recurrent_regularizer));
-  c.Set("bias_regularizer", ToValue(s.bias_regularizer));
   return LayerSpec{"GRU", s.name, c};
 }
 
 inline LayerSpec L(const SimpleRnnSpec& s) {
-  Value c;
-  c.Set("name", s.name);
-  c.Set("units", s.units);
+  Value c = RecurrentKeys(s);
   c.Set("activation", s.activation);
-  c.Set("use_bias", s.use_bias);
-  c.Set("kernel_initializer", ToValue(s.kernel_initializer));
-  c.Set("recurrent_initializer", ToValue(s.recurrent_initializer));
-  c.Set("bias_initializer", ToValue(s.bias_initializer));
-  c.Set("dropout", s.dropout);
-  c.Set("recurrent_dropout", s.recurrent_dropout);
-  c.Set("return_sequences", s.return_sequences);
-  c.Set("return_state", s.return_state);
-  c.Set("go_backwards", s.go_backwards);
-  c.Set("stateful", s.stateful);
-  c.Set("kernel_regularizer", ToValue(s.kernel_regularizer));
-  c.Set("recurrent_regularizer", ToValue(s.recurrent_regularizer));
-  c.Set("bias_regularizer", ToValue(s.bias_regularizer));
   return LayerSpec{"SimpleRNN", s.name, c};
 }
 

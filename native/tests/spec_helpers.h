@@ -51,27 +51,34 @@ inline Value FusedValue(UseFused f) {
   return Value(f == UseFused::kAlways);
 }
 
-inline LayerSpec L(const LstmSpec& s) {
+/// The Keras keys every recurrent layer's config has (the mirror of ReadRecurrentKeys).
+template <typename Spec>
+Value RecurrentKeys(const Spec& s) {
   Value c;
   c.Set("name", s.name);
   c.Set("units", s.units);
-  c.Set("activation", s.activation);
-  c.Set("recurrent_activation", s.recurrent_activation);
   c.Set("use_bias", s.use_bias);
   c.Set("kernel_initializer", ToValue(s.kernel_initializer));
   c.Set("recurrent_initializer", ToValue(s.recurrent_initializer));
   c.Set("bias_initializer", ToValue(s.bias_initializer));
-  c.Set("unit_forget_bias", s.unit_forget_bias);
   c.Set("dropout", s.dropout);
   c.Set("recurrent_dropout", s.recurrent_dropout);
   c.Set("return_sequences", s.return_sequences);
   c.Set("return_state", s.return_state);
   c.Set("go_backwards", s.go_backwards);
   c.Set("stateful", s.stateful);
-  c.Set("use_cudnn", FusedValue(s.use_cudnn));
   c.Set("kernel_regularizer", ToValue(s.kernel_regularizer));
   c.Set("recurrent_regularizer", ToValue(s.recurrent_regularizer));
   c.Set("bias_regularizer", ToValue(s.bias_regularizer));
+  return c;
+}
+
+inline LayerSpec L(const LstmSpec& s) {
+  Value c = RecurrentKeys(s);
+  c.Set("activation", s.activation);
+  c.Set("recurrent_activation", s.recurrent_activation);
+  c.Set("unit_forget_bias", s.unit_forget_bias);
+  c.Set("use_cudnn", FusedValue(s.use_cudnn));
   return LayerSpec{"LSTM", s.name, c};
 }
 

@@ -47,13 +47,6 @@ bool Flag(const LayerSpec& spec, const std::string& key) {
   return v != nullptr && v->is_bool() && v->as_bool();
 }
 
-// One optional penalty per inner weight: the recurrent layout kernel, recurrent_kernel, bias.
-void AddPenalties(const ConfigReader& config, const Layer& inner, std::vector<std::optional<RegularizerSpec>>* out) {
-  const char* keys[] = {"kernel_regularizer", "recurrent_regularizer", "bias_regularizer"};
-  const size_t n = inner.Weights().size();
-  for (size_t i = 0; i < n; ++i) out->push_back(i < 3 ? config.Regularizer(keys[i]) : std::nullopt);
-}
-
 }  // namespace
 
 std::unique_ptr<Layer> MakeBidirectional(const ConfigReader& c, const std::vector<Shape>& input_shapes) {
@@ -91,24 +84,24 @@ std::unique_ptr<Layer> MakeBidirectional(const ConfigReader& c, const std::vecto
   }
   auto forward_layer = MakeLayer(forward, forward_shapes);
   auto backward_layer = MakeLayer(backward, backward_shapes);
-  std::vector<std::optional<RegularizerSpec>> penalties;
-  AddPenalties(ConfigReader(forward.config, c.where(), "config.layer.config"), *forward_layer, &penalties);
-  AddPenalties(ConfigReader(backward.config, c.where(), "config.backward_layer.config"), *backward_layer, &penalties);
   return std::make_unique<Bidirectional>(name, merge_mode, std::move(forward_layer), std::move(backward_layer),
-                                         Flag(forward, "return_sequences"), Flag(forward, "return_state"), penalties);
+                                         Flag(forward, "return_sequences"), Flag(forward, "return_state"));
 }
 
 Bidirectional::Bidirectional(std::string name, MergeMode merge_mode, std::unique_ptr<Layer> forward,
-                             std::unique_ptr<Layer> backward, bool return_sequences, bool return_state,
-                             const std::vector<std::optional<RegularizerSpec>>& penalties)
+                             std::unique_ptr<Layer> backward, bool return_sequences, bool return_state)
     : Layer(std::move(name), "Bidirectional"),
       merge_mode_(merge_mode),
       forward_(std::move(forward)),
       backward_(std::move(backward)),
       return_sequences_(return_sequences),
-      return_state_(return_state) {
-  const auto weights = Weights();
-  for (size_t i = 0; i < penalties.size() && i < weights.size(); ++i) Regularize(weights[i], penalties[i]);
+      return_state_(return_state) {}
+
+at::Tensor Bidirectional::RegularizationLoss() const {
+  // Each direction registered its own kernel/recurrent/bias regularizers when it was built.
+  at::Tensor f = forward_->RegularizationLoss(), b = backward_->RegularizationLoss();
+  if (!f.defined()) return b;
+  return b.defined() ? f + b : f;
 }
 
 std::vector<at::Tensor> Bidirectional::Merge(std::vector<at::Tensor> y, std::vector<at::Tensor> y_rev,

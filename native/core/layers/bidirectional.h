@@ -13,12 +13,9 @@ enum class MergeMode { kConcat, kSum, kMul, kAve, kNone };
 
 class Bidirectional : public Layer {
  public:
-  /// `forward` and `backward` are the built inner layers (names forward_<x> / backward_<x>);
-  /// `penalties` holds one optional regularizer per entry of Weights() (the inner layers'
-  /// kernel/recurrent/bias regularizers), summed by this layer's RegularizationLoss.
+  /// `forward` and `backward` are the built inner layers (names forward_<x> / backward_<x>).
   Bidirectional(std::string name, MergeMode merge_mode, std::unique_ptr<Layer> forward,
-                std::unique_ptr<Layer> backward, bool return_sequences, bool return_state,
-                const std::vector<std::optional<RegularizerSpec>>& penalties = {});
+                std::unique_ptr<Layer> backward, bool return_sequences, bool return_state);
 
   /// Outputs: the merged output (two with merge_mode null), then the forward states, then the
   /// backward states. With return_sequences the backward output is put back in forward time
@@ -33,6 +30,8 @@ class Bidirectional : public Layer {
   bool OutputMasked(const std::vector<bool>& input_masked) const override;
   LayerInfo Describe() const override;
   void ResetStates() override;
+  /// The two directions' weight penalties (each inner layer reads its own regularizers).
+  at::Tensor RegularizationLoss() const override;
 
   Layer& forward_layer() { return *forward_; }
   Layer& backward_layer() { return *backward_; }

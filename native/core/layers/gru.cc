@@ -16,26 +16,12 @@ at::Tensor ToTorchGateOrder(const at::Tensor& w, int64_t units, int64_t dim) {
 
 GruSpec ParseGruSpec(const ConfigReader& c) {
   GruSpec s;
-  s.name = c.String("name");
-  s.units = c.Int("units");
+  ReadRecurrentKeys(c, &s);
   s.activation = c.String("activation");
   s.recurrent_activation = c.String("recurrent_activation");
-  s.use_bias = c.Bool("use_bias");
-  s.kernel_initializer = c.Initializer("kernel_initializer");
-  s.recurrent_initializer = c.Initializer("recurrent_initializer");
-  s.bias_initializer = c.Initializer("bias_initializer");
-  s.dropout = c.Number("dropout");
-  s.recurrent_dropout = c.Number("recurrent_dropout");
   s.reset_after = c.Bool("reset_after");
-  s.return_sequences = c.Bool("return_sequences");
-  s.return_state = c.Bool("return_state");
-  s.go_backwards = c.Bool("go_backwards");
-  s.stateful = ReadStateful(c);
   // Keras 2 GRU configs have no use_cudnn: the automatic choice.
   s.use_cudnn = c.Has("use_cudnn") ? c.Fused("use_cudnn") : UseFused::kAuto;
-  s.kernel_regularizer = c.Regularizer("kernel_regularizer");
-  s.recurrent_regularizer = c.Regularizer("recurrent_regularizer");
-  s.bias_regularizer = c.Regularizer("bias_regularizer");
   return s;
 }
 
@@ -44,26 +30,8 @@ std::unique_ptr<Layer> MakeGru(const ConfigReader& config, const std::vector<Sha
   return std::make_unique<Gru>(spec, RecurrentInputShape(config, input_shapes, 1, spec.units));
 }
 
-namespace {
-
-RecurrentOptions OptionsOf(const GruSpec& spec) {
-  RecurrentOptions o;
-  o.name = spec.name;
-  o.units = spec.units;
-  o.return_sequences = spec.return_sequences;
-  o.return_state = spec.return_state;
-  o.go_backwards = spec.go_backwards;
-  o.stateful = spec.stateful;
-  o.dropout = spec.dropout;
-  o.recurrent_dropout = spec.recurrent_dropout;
-  o.use_cudnn = spec.use_cudnn;
-  return o;
-}
-
-}  // namespace
-
 Gru::Gru(const GruSpec& spec, const Shape& input_shape)
-    : Recurrent("GRU", OptionsOf(spec), input_shape, /*gates=*/3, /*num_states=*/1), spec_(spec),
+    : Recurrent("GRU", RecurrentOptionsOf(spec), input_shape, /*gates=*/3, /*num_states=*/1), spec_(spec),
       act_(GetActivation(spec.activation)), ract_(GetActivation(spec.recurrent_activation)) {
   const int64_t units = spec.units;
   kernel_ = Initialize(spec.kernel_initializer, {input_dim(), 3 * units}).set_requires_grad(true);

@@ -16,40 +16,12 @@ namespace tl {
 
 LstmSpec ParseLstmSpec(const ConfigReader& c) {
   LstmSpec s;
-  s.name = c.String("name");
-  s.units = c.Int("units");
+  ReadRecurrentKeys(c, &s);
   s.activation = c.String("activation");
   s.recurrent_activation = c.String("recurrent_activation");
-  s.use_bias = c.Bool("use_bias");
-  s.kernel_initializer = c.Initializer("kernel_initializer");
-  s.recurrent_initializer = c.Initializer("recurrent_initializer");
-  s.bias_initializer = c.Initializer("bias_initializer");
   s.unit_forget_bias = c.Bool("unit_forget_bias");
-  s.dropout = c.Number("dropout");
-  s.recurrent_dropout = c.Number("recurrent_dropout");
-  s.return_sequences = c.Bool("return_sequences");
-  s.return_state = c.Bool("return_state");
-  s.go_backwards = c.Bool("go_backwards");
-  s.stateful = ReadStateful(c);
   s.use_cudnn = c.Fused("use_cudnn");
-  s.kernel_regularizer = c.Regularizer("kernel_regularizer");
-  s.recurrent_regularizer = c.Regularizer("recurrent_regularizer");
-  s.bias_regularizer = c.Regularizer("bias_regularizer");
   return s;
-}
-
-RecurrentOptions RecurrentOptionsOf(const LstmSpec& spec) {
-  RecurrentOptions o;
-  o.name = spec.name;
-  o.units = spec.units;
-  o.return_sequences = spec.return_sequences;
-  o.return_state = spec.return_state;
-  o.go_backwards = spec.go_backwards;
-  o.stateful = spec.stateful;
-  o.dropout = spec.dropout;
-  o.recurrent_dropout = spec.recurrent_dropout;
-  o.use_cudnn = spec.use_cudnn;
-  return o;
 }
 
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes) {
@@ -82,6 +54,8 @@ Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape, const std::string& cl
   } else {
     SetFusedBlocker("");
   }
+  const auto a = FusedActivation(spec.activation), r = FusedActivation(spec.recurrent_activation);
+  if (class_name == "LSTM" && spec.use_cudnn != UseFused::kNever && a && r) fused_activations_ = std::make_pair(*a, *r);
 }
 
 Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
@@ -114,19 +88,17 @@ int TrainingPartitions(int64_t batch, int64_t features, int64_t units) {
 }
 
 std::string Lstm::TrainingKernelName() const {
-  if (class_name() != "LSTM" || spec_.use_cudnn == UseFused::kNever) return "";
-  if (!FusedActivation(spec_.activation) || !FusedActivation(spec_.recurrent_activation)) return "";
-  return "fused CPU kernel, analytic backward";
+  return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
 }
 
 bool Lstm::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
                              const ForwardContext& ctx, Run* run) const {
   // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
-  if (!ctx.training || !c10::GradMode::is_enabled() || TrainingKernelName().empty()) return false;
+  if (!ctx.training || !c10::GradMode::is_enabled() || !fused_activations_) return false;
   if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
   FusedLstmOptions o;
-  o.activation = *FusedActivation(spec_.activation);
-  o.recurrent_activation = *FusedActivation(spec_.recurrent_activation);
+  o.activation = fused_activations_->first;
+  o.recurrent_activation = fused_activations_->second;
   o.go_backwards = spec_.go_backwards;
   o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
   o.workspace = workspace_;

@@ -14,9 +14,6 @@ namespace tl {
 /// Reads a Keras LSTM config.
 LstmSpec ParseLstmSpec(const ConfigReader& config);
 
-/// The options of the recurrent base, from an LSTM spec.
-RecurrentOptions RecurrentOptionsOf(const LstmSpec& spec);
-
 class Lstm : public Recurrent {
  public:
   Lstm(const LstmSpec& spec, const Shape& input_shape) : Lstm(spec, input_shape, "LSTM") {}
@@ -45,6 +42,9 @@ class Lstm : public Recurrent {
   LstmSpec spec_;
   Activation act_, ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
+  /// The fused training kernel's activations, when it can train this layer (a plain LSTM, not
+  /// forced to LibTorch's loop, with activations the kernel knows); decided once at build.
+  std::optional<std::pair<GateActivation, GateActivation>> fused_activations_;
   /// Buffers the fused training kernel reuses from step to step.
   std::shared_ptr<FusedLstmWorkspace> workspace_ = std::make_shared<FusedLstmWorkspace>();
 };

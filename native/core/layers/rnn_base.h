@@ -27,8 +27,47 @@ struct RecurrentOptions {
   UseFused use_cudnn = UseFused::kAuto;
 };
 
+/// The options the base reads from a layer's spec (LstmSpec, GruSpec, SimpleRnnSpec: the same
+/// field names).
+template <typename Spec>
+RecurrentOptions RecurrentOptionsOf(const Spec& spec) {
+  RecurrentOptions o;
+  o.name = spec.name;
+  o.units = spec.units;
+  o.return_sequences = spec.return_sequences;
+  o.return_state = spec.return_state;
+  o.go_backwards = spec.go_backwards;
+  o.stateful = spec.stateful;
+  o.dropout = spec.dropout;
+  o.recurrent_dropout = spec.recurrent_dropout;
+  o.use_cudnn = spec.use_cudnn;
+  return o;
+}
+
 /// Reads Keras's `stateful` (absent in configs saved before it existed: false).
 bool ReadStateful(const ConfigReader& c);
+
+/// Reads the Keras keys every recurrent layer has into `s` (name, units, use_bias, the three
+/// initializers and regularizers, dropouts, return_sequences/return_state, go_backwards,
+/// stateful); each layer reads its own activations, use_cudnn and extras.
+template <typename Spec>
+void ReadRecurrentKeys(const ConfigReader& c, Spec* s) {
+  s->name = c.String("name");
+  s->units = c.Int("units");
+  s->use_bias = c.Bool("use_bias");
+  s->kernel_initializer = c.Initializer("kernel_initializer");
+  s->recurrent_initializer = c.Initializer("recurrent_initializer");
+  s->bias_initializer = c.Initializer("bias_initializer");
+  s->dropout = c.Number("dropout");
+  s->recurrent_dropout = c.Number("recurrent_dropout");
+  s->return_sequences = c.Bool("return_sequences");
+  s->return_state = c.Bool("return_state");
+  s->go_backwards = c.Bool("go_backwards");
+  s->stateful = ReadStateful(c);
+  s->kernel_regularizer = c.Regularizer("kernel_regularizer");
+  s->recurrent_regularizer = c.Regularizer("recurrent_regularizer");
+  s->bias_regularizer = c.Regularizer("bias_regularizer");
+}
 
 /// Lengths [batch] (int64, CPU) of a right-padded mask [batch, time] (every row a prefix of
 /// true steps, none empty); undefined when the mask is not of that form.

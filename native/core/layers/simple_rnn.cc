@@ -8,23 +8,9 @@ namespace tl {
 
 SimpleRnnSpec ParseSimpleRnnSpec(const ConfigReader& c) {
   SimpleRnnSpec s;
-  s.name = c.String("name");
-  s.units = c.Int("units");
+  ReadRecurrentKeys(c, &s);
   s.activation = c.String("activation");
-  s.use_bias = c.Bool("use_bias");
-  s.kernel_initializer = c.Initializer("kernel_initializer");
-  s.recurrent_initializer = c.Initializer("recurrent_initializer");
-  s.bias_initializer = c.Initializer("bias_initializer");
-  s.dropout = c.Number("dropout");
-  s.recurrent_dropout = c.Number("recurrent_dropout");
-  s.return_sequences = c.Bool("return_sequences");
-  s.return_state = c.Bool("return_state");
-  s.go_backwards = c.Bool("go_backwards");
-  s.stateful = ReadStateful(c);
   s.use_cudnn = c.Has("use_cudnn") ? c.Fused("use_cudnn") : UseFused::kAuto;
-  s.kernel_regularizer = c.Regularizer("kernel_regularizer");
-  s.recurrent_regularizer = c.Regularizer("recurrent_regularizer");
-  s.bias_regularizer = c.Regularizer("bias_regularizer");
   return s;
 }
 
@@ -33,26 +19,8 @@ std::unique_ptr<Layer> MakeSimpleRnn(const ConfigReader& config, const std::vect
   return std::make_unique<SimpleRnn>(spec, RecurrentInputShape(config, input_shapes, 1, spec.units));
 }
 
-namespace {
-
-RecurrentOptions OptionsOf(const SimpleRnnSpec& spec) {
-  RecurrentOptions o;
-  o.name = spec.name;
-  o.units = spec.units;
-  o.return_sequences = spec.return_sequences;
-  o.return_state = spec.return_state;
-  o.go_backwards = spec.go_backwards;
-  o.stateful = spec.stateful;
-  o.dropout = spec.dropout;
-  o.recurrent_dropout = spec.recurrent_dropout;
-  o.use_cudnn = spec.use_cudnn;
-  return o;
-}
-
-}  // namespace
-
 SimpleRnn::SimpleRnn(const SimpleRnnSpec& spec, const Shape& input_shape)
-    : Recurrent("SimpleRNN", OptionsOf(spec), input_shape, /*gates=*/1, /*num_states=*/1), spec_(spec),
+    : Recurrent("SimpleRNN", RecurrentOptionsOf(spec), input_shape, /*gates=*/1, /*num_states=*/1), spec_(spec),
       act_(GetActivation(spec.activation)) {
   const int64_t units = spec.units;
   kernel_ = Initialize(spec.kernel_initializer, {input_dim(), units}).set_requires_grad(true);

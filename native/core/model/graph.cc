@@ -72,6 +72,7 @@ Graph::Graph(const ModelSpec& spec) : spec_(spec) {
       throw SpecError("Layer '" + spec.layers[i].name + "' (" + spec.layers[i].class_name + ") is never called in the model");
     }
   }
+  for (const auto& w : Weights()) weight_count_ += w.numel();  // fixed from here on (SetWeights keeps shapes)
   chain_ = spec.inputs.size() == 1;
   for (const TensorRef& ref : spec.outputs) chain_ = chain_ && ref.node == static_cast<int64_t>(nodes_.size()) - 1;
   for (size_t n = 0; chain_ && n < nodes_.size(); ++n) {
@@ -196,9 +197,7 @@ int64_t Graph::LeanCost(const std::vector<at::Tensor>& xs) const {
   if (xs.size() != 1 || !Lean(xs, ForwardContext{})) return -1;
   const at::Tensor& x = xs[0];
   const int64_t steps = x.dim() >= 3 ? x.size(1) : 1;
-  int64_t weights = 0;
-  for (const auto& w : Weights()) weights += w.numel();
-  return x.size(0) * steps * weights;
+  return x.size(0) * steps * weight_count_;
 }
 
 void Graph::MoveTo(const at::Device& device) {

@@ -63,6 +63,8 @@ class Graph {
   std::vector<Node> nodes_;
   std::vector<Shape> output_shapes_;
   at::Device device_ = at::kCPU;
+  /// Elements of all weights (LeanCost's per-step work).
+  int64_t weight_count_ = 0;
   /// One input, each node fed by the previous one's main output, every output from the last node.
   bool chain_ = false;
 };
