@@ -81,7 +81,7 @@ void ExpectMatchesReference(const Case& c) {
   const std::string cls = c.kind == Score::kAdditive ? "AdditiveAttention" : "Attention";
   Value config = AttentionConfig(c.use_scale, c.kind == Score::kConcat ? "concat" : "dot", c.causal, true);
   auto layer = Build(cls, "att", config, shapes);
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 3);
   const auto weights = layer->Weights();
   at::Tensor scale = c.use_scale ? weights[0].detach() : at::Tensor();
@@ -135,7 +135,7 @@ TEST(AdditiveAttention, KerasWeightLayout) {
 TEST(Attention, GradientsMatchFiniteDifferences) {
   for (const char* mode : {"dot", "concat"}) {
     auto layer = Build("Attention", "att", AttentionConfig(true, mode, true, false), {{3, 4}, {5, 4}});
-    testing::ToDouble(*layer);
+    testing::ToFloat64(*layer);
     testing::Randomize(*layer, 8);
     auto q = RandnD({2, 3, 4}, 9).requires_grad_(true);
     auto v = RandnD({2, 5, 4}, 10).requires_grad_(true);

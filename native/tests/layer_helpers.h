@@ -33,7 +33,7 @@ inline std::unique_ptr<Layer> Build(const std::string& class_name, const std::st
 }
 
 /// Turns every weight of `layer` into float64 in place (the layer keeps its handles).
-inline void ToDouble(const Layer& layer) {
+inline void ToFloat64(const Layer& layer) {
   c10::NoGradGuard no_grad;
   for (auto w : layer.Weights()) w.set_data(w.data().to(at::kDouble));
 }

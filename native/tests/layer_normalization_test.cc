@@ -51,7 +51,7 @@ at::Tensor Reference(const at::Tensor& x, int64_t trailing, double eps, const at
 
 TEST(LayerNormalization, LastAxisMatchesKerasFormula) {
   auto layer = Build("LayerNormalization", "ln", NormConfig(-1, 1e-3, true, true), {{5, 6}});
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 1);
   const auto w = layer->Weights();  // Keras order: gamma, beta
   ASSERT_EQ(w.size(), 2u);
@@ -73,7 +73,7 @@ TEST(LayerNormalization, Float32WithinKerasTolerance) {
 TEST(LayerNormalization, SeveralAxesAndNoCenterOrScale) {
   auto layer = Build("LayerNormalization", "ln", NormConfig(Value(Value::Array{Value(1), Value(2)}), 1e-5, true, true),
                      {{3, 4}});
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 4);
   const auto w = layer->Weights();
   EXPECT_EQ(w[0].sizes().vec(), (std::vector<int64_t>{3, 4}));

@@ -47,7 +47,7 @@ void ExpectMhaMatches(const MhaCase& c) {
   if (c.with_key) shapes.push_back({tv, dk});
   auto layer = Build("MultiHeadAttention", "mha", MhaConfig(c.heads, c.key_dim, c.value_dim, c.output_shape, c.causal,
                                                             c.use_bias), shapes);
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 21);
   auto q = RandnD({batch, tq, dq}, 1), v = RandnD({batch, tv, dv}, 2);
   auto k = c.with_key ? RandnD({batch, tv, dk}, 3) : v;
@@ -95,7 +95,7 @@ TEST(MultiHeadAttention, KerasWeightOrderAndShapes) {
 
 TEST(MultiHeadAttention, GradientsMatchFiniteDifferences) {
   auto layer = Build("MultiHeadAttention", "mha", MhaConfig(2, 3, Value(), Value(), true), {{4, 5}, {6, 5}});
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 4);
   auto q = RandnD({2, 4, 5}, 5).requires_grad_(true);
   auto v = RandnD({2, 6, 5}, 6).requires_grad_(true);

@@ -50,7 +50,7 @@ at::Tensor EncoderReference(const std::vector<at::Tensor>& w, const at::Tensor& 
 
 void ExpectEncoderMatches(bool pre, bool masked) {
   auto layer = Build("TransformerEncoder", "enc", EncoderConfig(10, 2, pre), {{5, 6}});
-  testing::ToDouble(*layer);
+  testing::ToFloat64(*layer);
   testing::Randomize(*layer, 9);
   std::vector<at::Tensor> w;
   for (const auto& t : layer->Weights()) w.push_back(t.detach());
