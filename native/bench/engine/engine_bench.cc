@@ -10,8 +10,8 @@
 //                   [--features 8] [--samples 4096] [--epochs 3] [--reps 2]
 //
 // Configurations: torch-lstm fused and cell loop, each in float32 and the device's mixed
-// policy (mixed_float16 on CUDA, mixed_bfloat16 on CPU); raw LibTorch (torch::nn::LSTM +
-// Linear + Adam) in float32 and under autocast.
+// policy (mixed_float16 on CUDA, mixed_bfloat16 on CPU), plus fused mixed_bfloat16 on CUDA; raw
+// LibTorch (torch::nn::LSTM + Linear + Adam) in float32 and under autocast.
 #include <torch/torch.h>
 
 #include <chrono>
@@ -207,6 +207,8 @@ int main(int argc, char** argv) {
     for (const bool fused : {true, false}) {
       for (const std::string& precision : {std::string("float32"), mixed}) TorchLstm(o, data, fused, precision);
     }
+    // On CUDA the other mixed policy too: bf16 autocast needs no loss scaling.
+    if (device.is_cuda()) TorchLstm(o, data, true, "mixed_bfloat16");
     Raw(o, data, false);
     Raw(o, data, true);
   } catch (const std::exception& e) {
