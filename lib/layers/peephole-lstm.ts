@@ -8,8 +8,9 @@
  *     h_t = o ⊙ σ(c_t)
  *
  * Keras has no layer class for it: `PeepholeLSTM` is this library's class name (in saved
- * models too), with the LSTM's options and config keys except `useCudnn` (no fused kernel has
- * peepholes: it always runs the cell loop). Weights: the LSTM's kernel, recurrent kernel and
+ * models too), with the LSTM's options and config keys except `useCudnn` (LibTorch's fused
+ * kernels and cuDNN have no peepholes: on the CPU the engine's own fused kernel, with an analytic
+ * backward, trains and predicts it; elsewhere the cell loop). Weights: the LSTM's kernel, recurrent kernel and
  * bias, then `input_gate_peephole_weights`, `forget_gate_peephole_weights`,
  * `output_gate_peephole_weights` (each `[units]`, initialized with `kernelInitializer`).
  */
@@ -40,7 +41,8 @@ export type PeepholeLSTMOutput<A> = RecurrentOutput<A, 2>;
 
 /**
  * LSTM with peephole connections (see the module docs for the math). Same inputs, outputs and
- * states as an {@link LSTM}; always computed by the cell loop.
+ * states as an {@link LSTM}; computed by the engine's fused CPU kernel on the CPU (activations
+ * it knows), by the cell loop elsewhere.
  */
 export class PeepholeLSTM<O extends SymbolicTensor | SymbolicTensor[] = SymbolicTensor | SymbolicTensor[]> extends RecurrentLayer<PeepholeLSTMConfig, O> {
   readonly className = 'PeepholeLSTM' as const;

@@ -185,8 +185,8 @@ TEST(Recurrent, RecurrentDropoutTrainsThroughTheLoop) {
     ForwardContext train{true, &gen};
     const auto x = Randn({8, 5, 3}, 43);
     const auto y = layer->Forward(x, train)[0];
-    // The LSTM trains through its fused CPU kernel (which takes the dropout masks), the GRU through the loop.
-    EXPECT_EQ(layer->last_kernel(), kind == 0 ? "fused CPU kernel, analytic backward" : "cell loop");
+    // The LSTM and the GRU train through their fused CPU kernels (which take the dropout masks).
+    EXPECT_EQ(layer->last_kernel(), "fused CPU kernel, analytic backward");
     EXPECT_TRUE(at::isfinite(y).all().item<bool>());
     EXPECT_FALSE(at::allclose(y, layer->Forward(x, ForwardContext{})[0]));
     EXPECT_EQ(layer->last_kernel(), kind == 2 ? "cell loop" : "fused");
@@ -227,8 +227,8 @@ TEST(Recurrent, LeanLoopsMatchTheGeneralCall) {
 
 TEST(Recurrent, SummaryNamesTheKernelAndWhy) {
   auto gru = Gru(GruS(3, false), {4, 2}).Describe();
-  EXPECT_EQ(gru.kernel->training, "cell loop");
-  EXPECT_EQ(gru.kernel->reason, "resetAfter=false needs the cell loop");
+  EXPECT_EQ(gru.kernel->training, "fused CPU kernel, analytic backward (CPU; cell loop elsewhere)");
+  EXPECT_EQ(gru.kernel->reason, "resetAfter=false needs the cell loop (except CPU training: the fused CPU kernel)");
   EXPECT_EQ(gru.params, 2 * 9 + 3 * 9 + 9);
   auto fused = Gru(GruS(3, true), {4, 2}).Describe();
   EXPECT_EQ(fused.kernel->inference, "fused at::gru");
@@ -236,8 +236,10 @@ TEST(Recurrent, SummaryNamesTheKernelAndWhy) {
   EXPECT_EQ(SimpleRnn(RnnS(3, "relu"), {4, 2}).Describe().kernel->training, "fused at::rnn_relu");
   auto peephole = PeepholeLstm(LstmS(3), {4, 2}).Describe();
   EXPECT_EQ(peephole.class_name, "PeepholeLSTM");
-  EXPECT_EQ(peephole.kernel->inference, "cell loop");
-  EXPECT_EQ(peephole.kernel->reason, "a peephole cell needs the cell loop");
+  // LibTorch's fused kernel has no peepholes; the fused CPU kernel has.
+  EXPECT_EQ(peephole.kernel->training, "fused CPU kernel, analytic backward (CPU; cell loop elsewhere)");
+  EXPECT_EQ(peephole.kernel->inference, "fused CPU kernel (CPU; cell loop elsewhere)");
+  EXPECT_EQ(peephole.kernel->reason, "a peephole cell needs the cell loop (except on the CPU: the fused CPU kernel)");
   auto bad = GruS(3, false);
   bad.use_cudnn = UseFused::kAlways;
   EXPECT_THROW(Gru(bad, {4, 2}), Error);

@@ -1,7 +1,8 @@
 /**
  * Keras JSON of the peephole LSTM, both ways. Keras has no layer class for it (tf.keras wraps a
  * `PeepholeLSTMCell` in an `RNN`): `PeepholeLSTM` with the LSTM's config keys is this library's
- * format. `use_cudnn` is written `'auto'` (the engine reports that peepholes need the cell loop).
+ * format. `use_cudnn` is written `'auto'` (LibTorch's fused kernels have no peepholes; the summary
+ * says which kernel runs).
  */
 import { PeepholeLSTM, type PeepholeLSTMArgs } from '../../layers/peephole-lstm.js';
 import { recurrentArgsFromKeras, recurrentToKeras } from './recurrent.js';

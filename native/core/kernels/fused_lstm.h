@@ -1,44 +1,28 @@
 // A fused CPU LSTM for training: Keras math (gates i, f, c, o; kernel [F, 4H], recurrent
-// kernel [H, 4H], one bias [4H]) with a hand-written backward, as one autograd node. The
+// kernel [H, 4H], one bias [4H]), optionally with the peephole connections of Gers &
+// Schmidhuber (2000), with a hand-written backward, as one autograd node. The
 // input projection of every timestep is one GEMM; each step runs one GEMM plus one fused
 // element-wise pass; the backward runs one GEMM per step and computes the weight gradients
 // and the input gradient as one GEMM each over all timesteps (per batch partition).
 //
-// It is a building block: the LSTM layer decides when to call it (its activations are in
-// FusedActivation(), float32 CPU tensors) and owns the dropout masks' randomness.
+// It is a building block: the LSTM and PeepholeLSTM layers decide when to call it (their
+// activations are in FusedActivation(), float32 CPU tensors) and own the dropout masks'
+// randomness.
 #pragma once
 
 #include <ATen/ATen.h>
 
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "fused_common.h"
 #include "gate_math.h"
 #include "gemm.h"
 
 namespace tl {
 
-/// Precision of the GEMMs. The gate math, the states, the outputs and every gradient stay
-/// float32 either way; kBFloat16 rounds the GEMM operands to bfloat16 (oneDNN accumulates and
-/// returns float32; the at::mm fallback also rounds the GEMM results).
-enum class GemmPrecision { kFloat32, kBFloat16 };
-
-/// Buffers one layer's fused LSTM keeps from call to call, so that training steps reuse memory
-/// instead of faulting in fresh pages each time (large blocks go back to the OS when freed).
-/// A buffer is reused only once nothing else references it (no live autograd graph, no output
-/// the caller kept); otherwise a new one is made. Between calls it holds the last call's
-/// buffers, about (11H + F) * B * T * 4 bytes (float32). Meant for one layer; calls on it
-/// serialise.
-class FusedLstmWorkspace {
- public:
-  /// A fresh handle on the [sizes] `dtype` buffer of `slot` (uninitialised), reused when free.
-  at::Tensor Get(int slot, at::IntArrayRef sizes, at::ScalarType dtype);
-
- private:
-  std::mutex mutex_;
-  std::vector<at::Tensor> slots_;
-};
+/// The LSTM's workspace: about (11H + F) * B * T * 4 bytes (float32) between calls.
+using FusedLstmWorkspace = FusedWorkspace;
 
 struct FusedLstmOptions {
   /// Keras `activation` (the candidate cell and the cell output).
@@ -62,6 +46,11 @@ struct FusedLstmOptions {
   /// c through unchanged and repeats the previous output (zeros before the first unmasked step).
   /// Undefined: every step counts.
   at::Tensor step_mask;
+  /// Peephole weights, [3, H] float32 on the CPU, rows w_i, w_f, w_o (PeepholeLSTM):
+  ///   i = ract(z_i + w_i * c(t-1)), f = ract(z_f + w_f * c(t-1)), o = ract(z_o + w_o * c(t)).
+  /// Differentiable like the weights (its gradient is summed over batch and time).
+  /// Undefined: the plain LSTM.
+  at::Tensor peephole;
   /// Optional: reuse buffers across calls (see FusedLstmWorkspace). Null: allocate per call.
   std::shared_ptr<FusedLstmWorkspace> workspace;
   /// Split the batch into this many independent recurrences, one thread each (the calling
@@ -71,10 +60,10 @@ struct FusedLstmOptions {
 
 /// Runs the LSTM over x [B, T, F] (batch first) from h0, c0 [B, H] (undefined: zeros).
 /// bias [4H] may be undefined (use_bias=false). Returns {sequence [B, T, H], h_T [B, H],
-/// c_T [B, H]}. Differentiable with respect to x, kernel, recurrent_kernel, bias, h0 and c0
-/// when autograd is on; the masks get no gradient. Throws tl::Error: ERR_SHAPE on mismatched
-/// shapes, ERR_TORCH on tensors that are not float32 on the CPU (masks: any dtype, on the CPU)
-/// and on partitions < 1.
+/// c_T [B, H]}. Differentiable with respect to x, kernel, recurrent_kernel, bias, h0, c0 and
+/// options.peephole when autograd is on; the masks get no gradient. Throws tl::Error:
+/// ERR_SHAPE on mismatched shapes, ERR_TORCH on tensors that are not float32 on the CPU
+/// (masks: any dtype, on the CPU) and on partitions < 1.
 std::vector<at::Tensor> FusedLstm(const at::Tensor& x, const at::Tensor& kernel, const at::Tensor& recurrent_kernel,
                                   const at::Tensor& bias, const at::Tensor& h0, const at::Tensor& c0,
                                   const FusedLstmOptions& options);

@@ -59,6 +59,8 @@ Grads Backward(const Call& call, const Tape& tape, const at::Tensor& grad_sequen
   const int parts = p.partitions;
   const bool bias_grad = p.has_bias && need.bias;
   const at::Tensor bias_parts = bias_grad ? at::zeros({parts, 4 * H}, f32) : at::Tensor();
+  const bool peephole_grad = p.has_peephole && need.peephole;
+  const at::Tensor peephole_parts = peephole_grad ? at::zeros({parts, 3 * H}, f32) : at::Tensor();
   const at::Tensor kernel_parts = need.kernel ? at::empty({parts, F, 4 * H}, f32) : at::Tensor();
   const at::Tensor recurrent_parts = need.recurrent_kernel ? at::empty({parts, H, 4 * H}, f32) : at::Tensor();
   const at::Tensor scratch = at::empty({parts, 8 * H}, f32);
@@ -113,6 +115,8 @@ Grads Backward(const Call& call, const Tape& tape, const at::Tensor& grad_sequen
       a.grad_gates_stride = grad_gates.stride(0);
       if (staged) a.grad_gates_stage = reinterpret_cast<uint16_t*>(stage.data_ptr<at::BFloat16>()) + b0 * 4 * H;
       if (bias_grad) a.grad_bias = bias_parts.data_ptr<float>() + part * 4 * H;
+      if (p.has_peephole) a.peephole = tape.peephole.data_ptr<float>();
+      if (peephole_grad) a.grad_peephole = peephole_parts.data_ptr<float>() + part * 3 * H;
       a.scratch = scratch.data_ptr<float>() + part * 8 * H;
       LstmBackwardStep(a);
       if (s == 0 && !need.h0) break;
@@ -187,6 +191,7 @@ Grads Backward(const Call& call, const Tape& tape, const at::Tensor& grad_sequen
   if (need.kernel) out.kernel = sum_parts(kernel_parts);
   if (need.recurrent_kernel) out.recurrent_kernel = sum_parts(recurrent_parts);
   if (bias_grad) out.bias = sum_parts(bias_parts);
+  if (peephole_grad) out.peephole = sum_parts(peephole_parts).view({3, H});
   if (need.c0) out.c0 = dc;
   return out;
 }

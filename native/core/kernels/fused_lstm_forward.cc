@@ -36,7 +36,7 @@ RecurrentInputRef RecurrentInputAt(const Call& call, const at::Tensor& operands,
 
 ForwardResult Forward(const Call& call, const at::Tensor& x, const at::Tensor& kernel,
                       const at::Tensor& recurrent_kernel, const at::Tensor& bias, const at::Tensor& h0,
-                      const at::Tensor& c0, bool keep_tape) {
+                      const at::Tensor& c0, const at::Tensor& peephole, bool keep_tape) {
   const Plan& p = call.plan;
   const int64_t B = p.batch, T = p.steps, F = p.features, H = p.units;
   const int operands_r = p.RecurrentOperands();
@@ -45,6 +45,7 @@ ForwardResult Forward(const Call& call, const at::Tensor& x, const at::Tensor& k
   const at::Tensor w = kernel.detach().to(p.GemmType()).contiguous();
   const at::Tensor r = recurrent_kernel.detach().to(p.GemmType()).contiguous();
   const at::Tensor b = bias.defined() ? bias.detach().contiguous() : at::Tensor();
+  const at::Tensor pw = peephole.defined() ? peephole.detach().contiguous() : at::Tensor();
   const at::Tensor xd = x.detach().contiguous();
 
   // x as it enters the GEMMs: x itself, or x * mask and/or converted (filled per partition).
@@ -121,6 +122,7 @@ ForwardResult Forward(const Call& call, const at::Tensor& x, const at::Tensor& k
       a.gates = gates.data_ptr<float>() + RowOffset(gates, b0, t);
       a.gates_stride = gates.stride(0);
       if (b.defined()) a.bias = b.data_ptr<float>();
+      if (pw.defined()) a.peephole = pw.data_ptr<float>();
       if (s == 0) {
         a.c_prev = c_init.data_ptr<float>() + b0 * H;
         a.c_prev_stride = H;
@@ -158,6 +160,7 @@ ForwardResult Forward(const Call& call, const at::Tensor& x, const at::Tensor& k
     tape->c0 = c_init;
     tape->kernel = w;
     tape->recurrent_kernel = r;
+    tape->peephole = pw;
     result.tape = std::move(tape);
   }
   return result;

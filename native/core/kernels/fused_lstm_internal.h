@@ -2,12 +2,10 @@
 // the backward, and the batch partitioning.
 //
 // Buffers are batch-major, [B, T, W], indexed by INPUT timestep t (processing step s reads
-// t = T-1-s with go_backwards), so that each batch partition owns a contiguous block of rows
-// of every buffer: it runs its own recurrence and its own share of the big GEMMs (input
-// projection, weight and input gradients) with no synchronisation until the weight gradients
-// are summed. The sequence output is [B, T, H] indexed by processing step (Keras's reversed
-// sequence). bfloat16 per-step GEMM operands get a contiguous staging copy (the at::mm fallback
-// would otherwise copy the strided rows itself). Every GEMM writes float32 (gemm.h).
+// t = T-1-s with go_backwards; see fused_common.h). The sequence output is [B, T, H] indexed by
+// processing step (Keras's reversed sequence). bfloat16 per-step GEMM operands get a contiguous
+// staging copy (the at::mm fallback would otherwise copy the strided rows itself). Every GEMM
+// writes float32 (gemm.h).
 #pragma once
 
 #include <ATen/ATen.h>
@@ -25,7 +23,7 @@ struct Plan {
   GateActivation activation = GateActivation::kTanh, recurrent_activation = GateActivation::kSigmoid;
   bool go_backwards = false;
   bool bf16 = false;
-  bool has_bias = false, has_step_mask = false;
+  bool has_bias = false, has_step_mask = false, has_peephole = false;
   int input_groups = 0;      ///< 0: no input mask; 1: one for all gates; 4: one per gate
   int recurrent_groups = 0;  ///< the same for the recurrent mask
   int partitions = 1;
@@ -54,7 +52,7 @@ enum Slot : int {
 /// One call: the plan and the masks in the kernel's float32 forms.
 struct Call {
   Plan plan;
-  std::shared_ptr<FusedLstmWorkspace> workspace;  ///< may be null
+  std::shared_ptr<FusedWorkspace> workspace;  ///< may be null
   at::Tensor input_mask;      ///< [groups, B, F] float, contiguous (groups >= 1), or undefined
   at::Tensor recurrent_mask;  ///< [groups, B, H] float, contiguous, or undefined
   at::Tensor step_mask;       ///< [T, B] float 0/1 (time-major), or undefined
@@ -68,6 +66,7 @@ struct Tape : torch::CustomClassHolder {
   at::Tensor cells;                ///< [B, T, H] float: c after the step of input t (its activation is recomputed)
   at::Tensor c0;                   ///< [B, H] float
   at::Tensor kernel, recurrent_kernel;  ///< the weights in the GEMM dtype (float: the inputs, detached)
+  at::Tensor peephole;                  ///< [3, H] float, contiguous, or undefined
 };
 
 struct ForwardResult {
@@ -78,44 +77,32 @@ struct ForwardResult {
 /// Runs the forward; keeps the tape when `keep_tape`.
 ForwardResult Forward(const Call& call, const at::Tensor& x, const at::Tensor& kernel,
                       const at::Tensor& recurrent_kernel, const at::Tensor& bias, const at::Tensor& h0,
-                      const at::Tensor& c0, bool keep_tape);
+                      const at::Tensor& c0, const at::Tensor& peephole, bool keep_tape);
 
 struct Grads {
-  at::Tensor x, kernel, recurrent_kernel, bias, h0, c0;
+  at::Tensor x, kernel, recurrent_kernel, bias, h0, c0, peephole;
 };
 
 struct NeedGrads {
-  bool x = true, kernel = true, recurrent_kernel = true, bias = true, h0 = true, c0 = true;
+  bool x = true, kernel = true, recurrent_kernel = true, bias = true, h0 = true, c0 = true, peephole = true;
 };
 
 /// The backward from the gradients of {sequence, h_T, c_T} (each may be undefined: zero).
 Grads Backward(const Call& call, const Tape& tape, const at::Tensor& grad_sequence, const at::Tensor& grad_h,
                const at::Tensor& grad_c, const NeedGrads& need);
 
-/// Runs fn(part, first_row, rows) for each batch partition, partition 0 on the calling thread,
-/// the others on threads of their own (with the caller's ATen thread-local state); rethrows the
-/// first exception.
-void ForEachPartition(const Plan& plan, const std::function<void(int, int64_t, int64_t)>& fn);
+/// Runs fn(part, first_row, rows) for each batch partition (fused_common.h).
+inline void ForEachPartition(const Plan& plan, const std::function<void(int, int64_t, int64_t)>& fn) {
+  fused::ForEachBatchPartition(plan.batch, plan.partitions, fn);
+}
 
 /// An uninitialised buffer: the workspace's `slot` when the call has a workspace.
 inline at::Tensor Buffer(const Call& call, Slot slot, at::IntArrayRef sizes, at::ScalarType dtype) {
-  if (call.workspace) return call.workspace->Get(slot, sizes, dtype);
-  return at::empty(sizes, at::TensorOptions().dtype(dtype));
+  return fused::WorkspaceBuffer(call.workspace.get(), slot, sizes, dtype);
 }
 
-/// Rows b0.. of input timestep t of a [B, T, W] buffer, as a [rows, W] view.
-inline at::Tensor StepRows(const at::Tensor& buffer, int64_t t, int64_t b0, int64_t rows) {
-  return buffer.select(1, t).narrow(0, b0, rows);
-}
-
-/// Rows b0.. (every timestep) of a contiguous [B, T, W] buffer, as a [rows * T, W] view.
-inline at::Tensor PartitionRows(const at::Tensor& buffer, int64_t b0, int64_t rows) {
-  return buffer.narrow(0, b0, rows).view({rows * buffer.size(1), buffer.size(2)});
-}
-
-/// Element offset of (b, t) in a [B, T, W] buffer.
-inline int64_t RowOffset(const at::Tensor& buffer, int64_t b, int64_t t) {
-  return b * buffer.stride(0) + t * buffer.stride(1);
-}
+using fused::PartitionRows;
+using fused::RowOffset;
+using fused::StepRows;
 
 }  // namespace tl::fused_lstm

@@ -13,6 +13,11 @@
 
 namespace tl {
 
+/// Precision of a fused kernel's GEMMs. The gate math, the states, the outputs and every
+/// gradient stay float32 either way; kBFloat16 rounds the GEMM operands to bfloat16 (oneDNN
+/// accumulates and returns float32; the at::mm fallback also rounds the GEMM results).
+enum class GemmPrecision { kFloat32, kBFloat16 };
+
 enum class GemmBackend {
   /// oneDNN's C GEMM when the process exports it, else at::mm.
   kAuto,

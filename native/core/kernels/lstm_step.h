@@ -3,40 +3,19 @@
 // backward. Plain loops over float rows (vectorized per ISA); the GEMMs stay with the caller.
 //
 // Gate order is Keras's: i, f, c (candidate), o, each `units` wide inside a 4*units row.
+// Optional peephole weights w_i, w_f, w_o ([3 * units]) add w_i * c(s-1) and w_f * c(s-1) to
+// the i and f pre-activations and w_o * c(s) to o's (PeepholeLSTM).
 // Buffers are addressed by a base pointer and a row stride (in elements), so rows may come
-// from batch-major or time-major tensors alike. A "group" is one recurrent-dropout mask: one
-// mask shared by the four gates (1 group) or one per gate (4 groups), as Keras versions differ.
+// from batch-major or time-major tensors alike. Recurrent-dropout groups: recurrent_rows.h
+// (1 shared mask or 4, one per gate).
 #pragma once
 
 #include <cstdint>
 
 #include "gate_math.h"
+#include "recurrent_rows.h"
 
 namespace tl {
-
-/// The recurrent GEMM input of the next step: row b of group g = h(b) * mask(g, b), in float
-/// or bfloat16. `mask` null: h itself (then `groups` is 1). `stage` (optional) receives a second
-/// copy with its own strides: a contiguous per-step operand for the GEMM when `data` is strided.
-struct RecurrentInputRef {
-  void* data = nullptr;
-  bool bf16 = false;
-  int64_t row_stride = 0, group_stride = 0;
-  int groups = 1;
-  const float* mask = nullptr;
-  int64_t mask_row_stride = 0, mask_group_stride = 0;
-  void* stage = nullptr;
-  int64_t stage_row_stride = 0, stage_group_stride = 0;
-};
-
-/// The recurrent gradient waiting for h(s): group g row b = (dz(s+1) @ R_g^T)(b); it reaches
-/// h(s) multiplied by the same masks as RecurrentInputRef.
-struct RecurrentGradRef {
-  const float* data = nullptr;
-  int64_t row_stride = 0, group_stride = 0;
-  int groups = 1;
-  const float* mask = nullptr;
-  int64_t mask_row_stride = 0, mask_group_stride = 0;
-};
 
 struct LstmForwardStepArgs {
   int64_t rows = 0, units = 0;
@@ -46,7 +25,8 @@ struct LstmForwardStepArgs {
   float* gates = nullptr;
   int64_t gates_stride = 0;
   const float* bias = nullptr;    ///< [4H] added to every row first; null: none (or already in)
-  const float* c_prev = nullptr;  ///< c(s-1)
+  const float* peephole = nullptr;  ///< [3H] w_i, w_f, w_o; null: none
+  const float* c_prev = nullptr;    ///< c(s-1)
   int64_t c_prev_stride = 0;
   float* c = nullptr;             ///< out c(s)
   int64_t c_stride = 0;
@@ -66,6 +46,7 @@ struct LstmBackwardStepArgs {
   GateActivation activation = GateActivation::kTanh, recurrent_activation = GateActivation::kSigmoid;
   const float* gates = nullptr;  ///< activated i, f, c~, o of step s
   int64_t gates_stride = 0;
+  const float* peephole = nullptr;  ///< [3H] w_i, w_f, w_o of the forward; null: none
   const float* c_prev = nullptr;
   int64_t c_prev_stride = 0;
   const float* c = nullptr;  ///< c(s): activation(c(s)) is recomputed rather than stored
@@ -86,6 +67,7 @@ struct LstmBackwardStepArgs {
   /// optional second bfloat16 copy, [rows, 4H] contiguous (the per-step GEMM operand).
   uint16_t* grad_gates_stage = nullptr;
   float* grad_bias = nullptr;  ///< [4H] accumulated over rows; null: skip
+  float* grad_peephole = nullptr;  ///< [3H] accumulated over rows (with `peephole`); null: skip
   float* scratch = nullptr;    ///< 8 * units floats
 };
 
@@ -94,11 +76,5 @@ void LstmForwardStep(const LstmForwardStepArgs& a);
 
 /// One backward timestep (s from T-1 down to 0) over `rows` rows.
 void LstmBackwardStep(const LstmBackwardStepArgs& a);
-
-/// Writes h * mask into `dst` for each group (the recurrent input of the first step).
-void StoreRecurrentInput(int64_t rows, int64_t units, const float* h, int64_t h_stride, const RecurrentInputRef& dst);
-
-/// out = grad_h + pending (the gradient of h0 once every step is done); [rows, units] contiguous.
-void FinishRecurrentGrad(int64_t rows, int64_t units, const float* grad_h, const RecurrentGradRef& pending, float* out);
 
 }  // namespace tl

@@ -1,8 +1,12 @@
 #include "gru.h"
 
+#include <c10/core/GradMode.h>
+
+#include "../compat.h"
 #include "../errors.h"
 #include "../initializers.h"
 #include "../scalar_activations.h"
+#include "../threads.h"
 
 namespace tl {
 namespace {
@@ -11,6 +15,23 @@ namespace {
 at::Tensor ToTorchGateOrder(const at::Tensor& w, int64_t units, int64_t dim) {
   return at::cat({w.narrow(dim, units, units), w.narrow(dim, 0, units), w.narrow(dim, 2 * units, units)}, dim);
 }
+
+/// Turns the calling thread's CPU autocast off for its lifetime (the fused kernel's own GEMMs
+/// decide the precision; autocast must not re-cast its operands), then back on.
+class CpuAutocastPause {
+ public:
+  CpuAutocastPause() : was_on_(compat::AutocastEnabled(at::kCPU)) {
+    if (was_on_) compat::SetAutocast(at::kCPU, false, at::kBFloat16);
+  }
+  ~CpuAutocastPause() {
+    if (was_on_) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
+  }
+  CpuAutocastPause(const CpuAutocastPause&) = delete;
+  CpuAutocastPause& operator=(const CpuAutocastPause&) = delete;
+
+ private:
+  bool was_on_;
+};
 
 }  // namespace
 
@@ -53,6 +74,44 @@ Gru::Gru(const GruSpec& spec, const Shape& input_shape)
   } else {
     SetFusedBlocker("");
   }
+  const auto a = FusedActivation(spec.activation), r = FusedActivation(spec.recurrent_activation);
+  if (spec.use_cudnn != UseFused::kNever && a && r) fused_activations_ = std::make_pair(*a, *r);
+}
+
+std::string Gru::TrainingKernelName() const {
+  return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
+}
+
+bool Gru::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                            const ForwardContext& ctx, Run* run) const {
+  // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
+  if (!ctx.training || !c10::GradMode::is_enabled() || !fused_activations_) return false;
+  if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
+  FusedGruOptions o;
+  o.activation = fused_activations_->first;
+  o.recurrent_activation = fused_activations_->second;
+  o.reset_after = spec_.reset_after;
+  o.go_backwards = spec_.go_backwards;
+  o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
+  o.workspace = workspace_;
+  const int64_t batch = input.size(0), units = spec_.units;
+  o.partitions = BatchPartitions(batch, batch * 3 * units * (input_dim() + units));
+  const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
+  // The loop's layouts [batch, 1 or 3, n] -> the kernel's [batch, n] or [3, batch, n].
+  if (drop.input.defined()) {
+    o.input_mask = drop.input.size(1) == 1 ? drop.input.squeeze(1) : drop.input.permute({1, 0, 2}).contiguous();
+  }
+  if (drop.recurrent.defined()) o.recurrent_mask = drop.recurrent.permute({1, 0, 2}).contiguous();
+  if (mask.defined()) o.step_mask = mask;
+  std::vector<at::Tensor> r;
+  {
+    const CpuAutocastPause pause;
+    r = FusedGru(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], o);
+  }
+  run->sequence = r[0];
+  run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
+  run->states = {r[1]};
+  return true;
 }
 
 at::Tensor Gru::InputBias() const {
@@ -67,8 +126,8 @@ at::Tensor Gru::RecurrentBias() const {
 Recurrent::FusedResult Gru::RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
                                      const std::vector<at::Tensor>& states) const {
   const int64_t units = spec_.units;
-  std::vector<at::Tensor> params = {ToTorchGateOrder(kernel_, units, 1).t(),
-                                    ToTorchGateOrder(recurrent_kernel_, units, 1).t()};
+  std::vector<at::Tensor> params = {FusedWeight(ToTorchGateOrder(kernel_, units, 1).t()),
+                                    FusedWeight(ToTorchGateOrder(recurrent_kernel_, units, 1).t())};
   if (spec_.use_bias) {
     params.push_back(ToTorchGateOrder(InputBias(), units, 0));
     params.push_back(ToTorchGateOrder(RecurrentBias(), units, 0));
@@ -76,9 +135,9 @@ Recurrent::FusedResult Gru::RunFused(const at::Tensor& input, const at::Tensor& 
   const at::Tensor hx = states[0].unsqueeze(0);
   auto result = batch_sizes.defined()
                     ? at::gru(input, batch_sizes, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
-                              /*train=*/false, /*bidirectional=*/false)
+                              /*train=*/FusedTrainMode(), /*bidirectional=*/false)
                     : at::gru(input, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
-                              /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true);
+                              /*train=*/FusedTrainMode(), /*bidirectional=*/false, /*batch_first=*/true);
   return {std::get<0>(result), {std::get<1>(result).squeeze(0)}};
 }
 

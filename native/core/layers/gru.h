@@ -2,10 +2,12 @@
 // recurrent kernel [units, 3*units]; bias [3*units] (reset_after=false) or [2, 3*units]
 // (reset_after=true, Keras's default: one input and one recurrent bias). With reset_after,
 // tanh/sigmoid and no recurrent dropout the math is LibTorch's GRU (gates reordered r, z, n)
-// and the fused at::gru runs; otherwise the cell loop.
+// and the fused at::gru runs; otherwise the cell loop. Training on the CPU runs the fused
+// kernel with an analytic backward (kernels/fused_gru.h) whenever its activations allow.
 #pragma once
 
 #include "../activations.h"
+#include "../kernels/fused_gru.h"
 #include "rnn_base.h"
 
 namespace tl {
@@ -49,6 +51,11 @@ class Gru : public Recurrent {
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
   bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
+  /// Training on the CPU: the fused kernel with an analytic backward (kernels/fused_gru.h) for
+  /// every activation it knows, either reset_after, with dropout, recurrent dropout and any mask.
+  bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                         const ForwardContext& ctx, Run* run) const override;
+  std::string TrainingKernelName() const override;
 
  private:
   at::Tensor InputBias() const;
@@ -57,6 +64,11 @@ class Gru : public Recurrent {
   GruSpec spec_;
   Activation act_, ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
+  /// The fused training kernel's activations (activation, recurrent_activation), when it can
+  /// train this layer (not forced to LibTorch's loop, activations the kernel knows).
+  std::optional<std::pair<GateActivation, GateActivation>> fused_activations_;
+  /// Buffers the fused training kernel reuses from step to step.
+  std::shared_ptr<FusedWorkspace> workspace_ = std::make_shared<FusedWorkspace>();
 };
 
 std::unique_ptr<Layer> MakeGru(const ConfigReader& config, const std::vector<Shape>& input_shapes);

@@ -32,6 +32,11 @@ std::vector<at::Tensor> PeepholeLstm::Step(const at::Tensor& projected, const st
   return {h_next, c_next};
 }
 
+at::Tensor PeepholeLstm::Peepholes() const {
+  // Differentiable: the kernel's [3, units] gradient flows back to the three weights.
+  return at::stack({input_peephole_, forget_peephole_, output_peephole_});
+}
+
 std::vector<at::Tensor> PeepholeLstm::Weights() const {
   std::vector<at::Tensor> w = Lstm::Weights();
   w.push_back(input_peephole_);

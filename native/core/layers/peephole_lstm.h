@@ -7,7 +7,9 @@
 //   i = rσ(x W_i + h U_i + b_i + w_i ⊙ c_{t-1})    f = rσ(x W_f + h U_f + b_f + w_f ⊙ c_{t-1})
 //   c_t = f ⊙ c_{t-1} + i ⊙ σ(x W_c + h U_c + b_c)  o = rσ(x W_o + h U_o + b_o + w_o ⊙ c_t)
 //   h_t = o ⊙ σ(c_t)
-// No fused kernel has peepholes: it always runs the cell loop.
+// LibTorch's fused at::lstm has no peepholes; on the CPU the fused kernel (kernels/fused_lstm.h,
+// FusedLstmOptions::peephole) trains and predicts it as it does the LSTM, elsewhere (or with
+// useCudnn=false) the cell loop runs.
 #pragma once
 
 #include "lstm.h"
@@ -24,6 +26,7 @@ class PeepholeLstm : public Lstm {
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
   bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override { return false; }
+  at::Tensor Peepholes() const override;
 
  private:
   at::Tensor input_peephole_, forget_peephole_, output_peephole_;
