@@ -173,6 +173,12 @@ export interface NativeModel {
    */
   predict(xs: NativeTensor[], batchSize: number, training?: boolean, seed?: number): Promise<NativeTensor[]>;
   /**
+   * Inference computed at once on the calling thread when it is tiny (a few samples through a
+   * small model, the engine's lean loops: microseconds, less than the hop to the thread pool):
+   * every output, or `null` when the call is not tiny or the model is not free; then `predict`.
+   */
+  predictSmall?(xs: NativeTensor[]): NativeTensor[] | null;
+  /**
    * Loss and metrics (Keras log keys). `ys` are aligned to each output's shape by TS; `sampleWeight`
    * is float32 `[n]` (loss = mean over the batch of w_i * loss_i; metrics unweighted).
    */

@@ -11,6 +11,14 @@
  *
  * Both can be overridden by setting the variables before importing torch-lstm, or
  * later with {@link setNumThreads}.
+ *
+ * On top of that, the engine's own thread policy (README "Threads"): the fused CPU LSTM kernel
+ * splits a large batch into independent recurrences, one per core (2 at most), each with one
+ * ATen and one BLAS thread, and joins them at the end of the call (no thread spins). Training
+ * splits by shape alone (a step of >= ~1M multiply-adds); inference also needs >= ~134M
+ * multiply-adds in the call and a core that nothing else is using at that moment, so a busy
+ * shared machine is never handed a thread it would have to time-slice. Tiny predicts (a few
+ * samples) run on the calling thread. {@link setNumThreads} turns the split off: your counts win.
  */
 import { binding, type ThreadInfo } from './native.js';
 import { integer } from './validate.js';
@@ -45,7 +53,9 @@ export function getThreadInfo(): ThreadInfo {
 }
 
 /**
- * Sets ATen's intra-op threads and the BLAS threads together.
+ * Sets ATen's intra-op threads and the BLAS threads together, for every later call. It also
+ * turns off the engine's own batch split (see above): from then on every call uses exactly
+ * these counts.
  *
  * @param intraOp ATen intra-op threads (>= 1).
  * @param blas BLAS threads (>= 1). Defaults to `1`: one BLAS thread per ATen thread

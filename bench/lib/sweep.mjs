@@ -1,7 +1,8 @@
 // `node bench/run.mjs --threads-sweep [--quick] [--only W1,W1b,W2-128,W2-256]`: torch-lstm's
 // training/inference rows under several thread settings, each (setting, workload) in a fresh
 // child process whose environment is set before torch-lstm (and LibTorch) load. Measures only:
-// the library's defaults (lib/threads.ts) are not changed.
+// the library's defaults (lib/threads.ts, native/core/threads.h) are not changed. Every setting
+// but (a) calls setNumThreads, which turns the library's batch split off (the user's choice wins).
 import path from 'node:path';
 import { runChild } from './children.mjs';
 import { fmt, summarize } from './report.mjs';
@@ -15,11 +16,12 @@ const THREAD_VARS = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'OMP_WAIT_POLICY
  * `timeoutS` caps a setting that may spin-wait (reported as '> limit').
  */
 export const SWEEP_SETTINGS = [
-  { id: 'a', label: 'defaults (ATen 1, BLAS 1, PASSIVE)', threads: null, env: {} },
-  { id: 'b', label: 'ATen 2, BLAS 1, PASSIVE', threads: { aten: 2, blas: 1 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' } },
-  { id: 'c', label: 'ATen 1, BLAS 2, PASSIVE', threads: { aten: 1, blas: 2 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '2' } },
-  { id: 'd', label: 'ATen 2, BLAS 2, PASSIVE', threads: { aten: 2, blas: 2 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '2' } },
-  { id: 'e', label: 'ATen 2, BLAS 1, ACTIVE (spin-wait)', threads: { aten: 2, blas: 1 }, env: { OMP_WAIT_POLICY: 'ACTIVE', OPENBLAS_NUM_THREADS: '1' }, timeoutS: 60 },
+  { id: 'a', label: 'defaults (policy: ATen 1, BLAS 1, PASSIVE, batch split when large and a core is free)', threads: null, env: {} },
+  { id: 'b', label: 'ATen 1, BLAS 1, PASSIVE (set: no split)', threads: { aten: 1, blas: 1 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' } },
+  { id: 'c', label: 'ATen 2, BLAS 1, PASSIVE', threads: { aten: 2, blas: 1 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '1' } },
+  { id: 'd', label: 'ATen 1, BLAS 2, PASSIVE', threads: { aten: 1, blas: 2 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '2' } },
+  { id: 'e', label: 'ATen 2, BLAS 2, PASSIVE', threads: { aten: 2, blas: 2 }, env: { OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: '2' } },
+  { id: 'f', label: 'ATen 2, BLAS 1, ACTIVE (spin-wait)', threads: { aten: 2, blas: 1 }, env: { OMP_WAIT_POLICY: 'ACTIVE', OPENBLAS_NUM_THREADS: '1' }, timeoutS: 60 },
 ];
 
 // Batch-1 latency is cheap and printed too; the sweep's table has train + batch-256 throughput.

@@ -179,6 +179,8 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
   /**
    * Predictions for `x`, computed off the event loop in batches: the output tensor of a model
    * with one output, or one tensor per output (Keras). {@link predictOutputs} always gives the array.
+   * A tiny call (a few samples through a small model: microseconds of work, less than the hop to
+   * the thread pool) is computed at once instead, and the promise is already settled.
    *
    * @param x inputs: one tensor (`[samples, timesteps, features]`, nested arrays or `{ data, shape }`),
    *   an array (one per input) or an object by input name.
@@ -205,6 +207,17 @@ export abstract class LayersModel implements CallbackModel, SavableModel {
     const { batchSize, training, seed } = predictOptions(args);
     const { native, arch } = this.engine.built();
     const xs = checkXs(arch, x, 'predict.x');
+    if (!training && native.predictSmall) {
+      // A tiny call is computed here and now: no hop to the pool, no call-site capture (which
+      // alone costs more than the lean loops); an error still throws with this stack.
+      let small: NativeTensor[] | null;
+      try {
+        small = native.predictSmall(xs);
+      } catch (err) {
+        throw fromNative(err, new Error());
+      }
+      if (small) return small.map(toTensor);
+    }
     const callSite = new Error();
     let out: NativeTensor[];
     try {

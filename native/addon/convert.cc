@@ -1,5 +1,7 @@
 #include "convert.h"
 
+#include <ATen/EmptyTensor.h>
+
 #include <cstring>
 #include <string>
 
@@ -272,8 +274,11 @@ at::Tensor ToTensor(const Napi::Value& value, const char* name) {
     throw ShapeError(std::string(name) + ".data holds " + std::to_string(arr.ElementLength()) +
                      " values but its shape needs " + std::to_string(size));
   }
-  // Copy: no view of JS memory outlives this call or crosses to another thread.
-  return at::from_blob(arr.Data(), shape, at::kFloat).clone();
+  // Copy: no view of JS memory outlives this call or crosses to another thread. A plain
+  // allocation and memcpy (not from_blob().clone()): no dispatcher trip on the JS thread.
+  at::Tensor t(at::detail::empty_cpu(shape, at::kFloat));
+  if (size > 0) std::memcpy(t.data_ptr<float>(), arr.Data(), sizeof(float) * size);
+  return t;
 }
 
 std::vector<at::Tensor> ToTensorList(const Napi::Value& value, const char* name) {
@@ -298,7 +303,9 @@ Dataset ToDataset(const Napi::Value& xs, const Napi::Value& ys, const Napi::Valu
 }
 
 Napi::Object FromTensor(Napi::Env env, const at::Tensor& tensor) {
-  at::Tensor t = tensor.detach().to(at::kCPU, at::kFloat).contiguous();
+  // Contiguous float32 CPU tensors (the usual result) are read as they are.
+  const bool plain = tensor.device().is_cpu() && tensor.scalar_type() == at::kFloat && tensor.is_contiguous();
+  const at::Tensor t = plain ? tensor : tensor.detach().to(at::kCPU, at::kFloat).contiguous();
   Napi::Float32Array data = Napi::Float32Array::New(env, static_cast<size_t>(t.numel()));
   if (t.numel() > 0) std::memcpy(data.Data(), t.data_ptr<float>(), sizeof(float) * t.numel());
   Napi::Array shape = Napi::Array::New(env, t.dim());

@@ -1,5 +1,7 @@
 #include "model_wrap.h"
 
+#include <c10/core/GradMode.h>
+
 #include "compute_workers.h"
 #include "convert.h"
 #include "js_errors.h"
@@ -24,21 +26,8 @@ Napi::Value AsyncGuarded(Napi::Env env, F&& body) {
 }
 
 // A few samples through a small model cost microseconds with the lean loops, less than the
-// hop to the thread pool and back: compute them here and hand back a settled promise. Only
-// when the model is free (a paused or running fit holds its lock) and the work is tiny.
-constexpr int64_t kInlineMaxMultiplyAdds = int64_t{1} << 20;  // ~0.1-0.5 ms of lean loops
-
-std::optional<Napi::Value> PredictInline(Napi::Env env, Model& model, const std::vector<at::Tensor>& xs) {
-  c10::NoGradGuard no_grad;  // inference (the lean loops need it)
-  const int64_t cost = model.graph().LeanCost(xs);
-  if (cost < 0 || cost > kInlineMaxMultiplyAdds) return std::nullopt;
-  std::unique_lock<std::mutex> lock(model.mutex(), std::try_to_lock);
-  if (!lock.owns_lock()) return std::nullopt;
-  auto outputs = model.graph().Forward(xs, ForwardContext{});
-  auto deferred = Napi::Promise::Deferred::New(env);
-  deferred.Resolve(FromTensorList(env, outputs));
-  return deferred.Promise();
-}
+// hop to the thread pool and back (and less than capturing the JS stack for that hop).
+constexpr int64_t kInlineMaxMultiplyAdds = int64_t{1} << 20;  // ~0.1 ms of lean loops at most
 
 }  // namespace
 
@@ -53,6 +42,7 @@ Napi::Function ModelWrap::Define(Napi::Env env) {
                          InstanceMethod<&ModelWrap::SetOptimizerState>("setOptimizerState"),
                          InstanceMethod<&ModelWrap::SetWeightMasks>("setWeightMasks"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
+                         InstanceMethod<&ModelWrap::PredictSmall>("predictSmall"),
                          InstanceMethod<&ModelWrap::Evaluate>("evaluate"),
                          InstanceMethod<&ModelWrap::Gradients>("gradients"),
                          InstanceMethod<&ModelWrap::Fit>("fit"),
@@ -184,10 +174,22 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
     const bool training = info.Length() > 2 && info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
     std::optional<uint64_t> seed;
     if (info.Length() > 3 && info[3].IsNumber()) seed = static_cast<uint64_t>(info[3].As<Napi::Number>().Int64Value());
-    if (!training) {
-      if (auto inline_result = PredictInline(env, *model, xs)) return *inline_result;
-    }
     return StartPredict(env, model, std::move(xs), info[1].As<Napi::Number>().Int64Value(), training, seed);
+  });
+}
+
+Napi::Value ModelWrap::PredictSmall(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  return Guarded(env, [&]() -> Napi::Value {
+    // Declines (null) whenever predict has something to say: disposed, busy, not tiny.
+    if (!model_ || (job_ && !job_->finished() && !job_->paused())) return env.Null();
+    c10::NoGradGuard no_grad;  // inference (the lean loops need it)
+    std::vector<at::Tensor> xs = ToTensorList(info[0], "xs");
+    const int64_t cost = model_->graph().LeanCost(xs);
+    if (cost < 0 || cost > kInlineMaxMultiplyAdds) return env.Null();
+    std::unique_lock<std::mutex> lock(model_->mutex(), std::try_to_lock);
+    if (!lock.owns_lock()) return env.Null();
+    return FromTensorList(env, model_->graph().Forward(xs, ForwardContext{}));
   });
 }
 

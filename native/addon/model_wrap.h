@@ -26,6 +26,10 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   void SetOptimizerState(const Napi::CallbackInfo& info);
   void SetWeightMasks(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
+  /// Inference on the JS thread for tiny calls (lean loops, a few samples through a small
+  /// model): the outputs, or null when the call is not tiny or the model is not free (then
+  /// `predict`, which hops to the pool and reports any state error).
+  Napi::Value PredictSmall(const Napi::CallbackInfo& info);
   Napi::Value Evaluate(const Napi::CallbackInfo& info);
   Napi::Value Gradients(const Napi::CallbackInfo& info);
   Napi::Value Fit(const Napi::CallbackInfo& info);

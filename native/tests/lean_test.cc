@@ -1,6 +1,7 @@
 // The lean small-batch inference loops against the general (ATen) path.
 #include <gtest/gtest.h>
 
+#include "recurrent_helpers.h"
 #include "spec_helpers.h"
 
 #include "compat.h"
@@ -10,6 +11,7 @@ namespace tl {
 namespace {
 
 using testing::Chain;
+using testing::RnnS;
 using testing::Init;
 using testing::L;
 
@@ -48,7 +50,9 @@ void ExpectLeanMatchesGeneral(const ModelSpec& spec) {
   const Shape& in = spec.inputs[0].shape;
   auto x = at::randn({kLeanMaxBatch + 3, in[0], in[1]}, compat::MakeCpuGenerator(8));
   auto general = model.Forward({x}, ForwardContext{});
-  for (int64_t batch : {int64_t{1}, kLeanMaxBatch}) {
+  std::vector<at::Tensor> first;
+  ASSERT_TRUE(model.layers()[0]->CallLean(x.narrow(0, 0, 1), &first)) << "the first layer has no lean form";
+  for (int64_t batch = 1; batch <= kLeanMaxBatch; ++batch) {
     auto lean = model.Forward({x.narrow(0, 0, batch)}, ForwardContext{});
     ASSERT_EQ(lean.size(), general.size());
     for (size_t i = 0; i < lean.size(); ++i) {
@@ -86,6 +90,46 @@ TEST(Lean, DenseActivationsOnSequences) {
     l.return_sequences = true;
     ExpectLeanMatchesGeneral(Chain({5, 3}, {L(l), L(Dense(act, 3))}));
   }
+}
+
+// Unit counts whose 4H (and H) leave every tail of the register tiles: 16-wide, 64-wide, scalar.
+TEST(Lean, UnitCountsAcrossTileBoundaries) {
+  for (int64_t units : {1, 3, 16, 17, 33, 70}) {
+    auto first = Lstm("lstm", units, "tanh", "sigmoid");
+    first.return_sequences = true;
+    ExpectLeanMatchesGeneral(Chain({7, 5}, {L(first), L(Lstm("lstm_1", units + 2, "tanh", "sigmoid")), L(Dense("linear", 3))}));
+  }
+}
+
+TEST(Lean, EveryRecurrentActivation) {
+  // The vectorized activations (the fused kernels' set) and the scalar ones (selu, gelu, ...).
+  for (const char* act : {"tanh", "sigmoid", "hard_sigmoid", "relu", "relu6", "linear", "softsign", "elu", "selu",
+                          "gelu", "swish", "softplus"}) {
+    auto l = Lstm("lstm", 6, act, "sigmoid");
+    l.return_sequences = true;
+    auto r = Lstm("lstm_1", 5, "tanh", act);
+    ExpectLeanMatchesGeneral(Chain({4, 3}, {L(l), L(r)}));
+  }
+}
+
+TEST(Lean, SimpleRnnActivationsAndStates) {
+  for (const char* act : {"tanh", "relu", "sigmoid", "elu", "selu", "softsign", "linear"}) {
+    auto first = RnnS(9, act);
+    first.return_sequences = true;
+    first.go_backwards = true;
+    auto second = RnnS(4, act);
+    second.name = "rnn_1";
+    second.return_state = true;
+    second.use_bias = false;
+    ExpectLeanMatchesGeneral(Chain({6, 3}, {L(first), L(second)}, 2));
+  }
+}
+
+TEST(Lean, W1ShapeWithLongSequences) {
+  auto first = Lstm("lstm", 64, "tanh", "sigmoid");
+  first.return_sequences = true;
+  ExpectLeanMatchesGeneral(Chain({10, 1}, {L(first), L(Lstm("lstm_1", 32, "tanh", "sigmoid")), L(Dense("linear", 1))}));
+  ExpectLeanMatchesGeneral(Chain({60, 2}, {L(Lstm("lstm", 24, "tanh", "sigmoid")), L(Dense("sigmoid", 2))}));
 }
 
 }  // namespace

@@ -182,7 +182,7 @@ TEST(Recurrent, SummaryStatesTheMaskRule) {
   layer.OutputMasked({true});
   auto info = layer.Describe();
   ASSERT_TRUE(info.kernel.has_value());
-  EXPECT_EQ(info.kernel->inference, "fused at::lstm");
+  EXPECT_EQ(info.kernel->inference, "fused CPU kernel (CPU; fused at::lstm elsewhere)");
   EXPECT_NE(info.kernel->reason.find("right-padded masks keep the fused kernel"), std::string::npos);
   EXPECT_NE(info.kernel->reason.find("any other mask forces the cell loop"), std::string::npos);
   Lstm plain(LstmS(3), {4, 2});

@@ -3,7 +3,7 @@
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
-#include "../scalar_activations.h"
+#include "lean_math.h"
 
 namespace tl {
 
@@ -28,7 +28,8 @@ std::unique_ptr<Layer> MakeDense(const ConfigReader& config, const std::vector<S
   return std::make_unique<Dense>(spec, input_shapes[0]);
 }
 
-Dense::Dense(const DenseSpec& spec, const Shape& input_shape) : Layer(spec.name, "Dense"), spec_(spec), input_shape_(input_shape) {
+Dense::Dense(const DenseSpec& spec, const Shape& input_shape)
+    : Layer(spec.name, "Dense"), spec_(spec), input_shape_(input_shape), lean_act_(spec.activation) {
   if (input_shape.empty() || input_shape.back() <= 0) {
     throw ShapeError("Layer '" + spec.name + "' (Dense) needs a known last input dimension");
   }
@@ -54,26 +55,17 @@ at::Tensor Dense::Forward(const at::Tensor& x) const {
 }
 
 bool Dense::CallLean(const at::Tensor& input, std::vector<at::Tensor>* out) const {
-  const ScalarActivation act = GetScalarActivation(spec_.activation);
-  if (!act || !kernel_.is_contiguous() || input.dim() < 2 || input.size(-1) != input_shape_.back()) return false;
+  if (!lean_act_.valid() || !kernel_.is_contiguous() || kernel_.scalar_type() != at::kFloat) return false;
+  if (input.dim() < 2 || input.size(-1) != input_shape_.back()) return false;  // Call reports it
   const at::Tensor x = input.contiguous();
   const int64_t in = x.size(-1), units = spec_.units, rows = x.numel() / in;
   std::vector<int64_t> shape = x.sizes().vec();
   shape.back() = units;
-  at::Tensor y = at::empty(shape, at::kFloat);
-  const float* kernel = kernel_.data_ptr<float>();
-  const float* bias = spec_.use_bias ? bias_.data_ptr<float>() : nullptr;
-  for (int64_t r = 0; r < rows; ++r) {
-    float* yr = y.data_ptr<float>() + r * units;
-    const float* xr = x.data_ptr<float>() + r * in;
-    if (bias) {
-      std::copy(bias, bias + units, yr);
-    } else {
-      std::fill(yr, yr + units, 0.0f);
-    }
-    for (int64_t i = 0; i < in; ++i) Axpy(units, xr[i], kernel + i * units, yr);
-    for (int64_t j = 0; j < units; ++j) yr[j] = act(yr[j]);
-  }
+  at::Tensor y = lean::EmptyFloat(shape);
+  float* yp = y.data_ptr<float>();
+  lean::FillRows(rows, units, spec_.use_bias ? bias_.data_ptr<float>() : nullptr, yp, units);
+  lean::MatMulAdd(rows, units, in, x.data_ptr<float>(), in, kernel_.data_ptr<float>(), units, yp, units);
+  lean_act_.Apply(yp, yp, rows * units);
   *out = {y};
   return true;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "layer.h"
+#include "lean_math.h"
 
 namespace tl {
 
@@ -25,6 +26,8 @@ class Dense : public Layer {
  private:
   DenseSpec spec_;
   Shape input_shape_;
+  /// The activation over float rows, for CallLean.
+  lean::RowActivation lean_act_;
   at::Tensor kernel_, bias_;
 };
 

@@ -1,6 +1,7 @@
 #include "lstm.h"
 
-#include <thread>
+#include <cstring>
+#include <memory>
 
 #include <c10/core/GradMode.h>
 
@@ -10,7 +11,6 @@
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
-#include "../scalar_activations.h"
 
 namespace tl {
 
@@ -32,7 +32,8 @@ std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Sh
 Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape, const std::string& class_name)
     : Recurrent(class_name, RecurrentOptionsOf(spec), input_shape, /*gates=*/4, /*num_states=*/2), spec_(spec),
       // Validate the activation names now, so a bad spec fails at build, not at the first batch.
-      act_(GetActivation(spec.activation)), ract_(GetActivation(spec.recurrent_activation)) {
+      act_(GetActivation(spec.activation)), ract_(GetActivation(spec.recurrent_activation)),
+      lean_act_(spec.activation), lean_ract_(spec.recurrent_activation) {
   const int64_t units = spec.units;
   kernel_ = Initialize(spec.kernel_initializer, {input_dim(), 4 * units}).set_requires_grad(true);
   recurrent_kernel_ = Initialize(spec.recurrent_initializer, {units, 4 * units}).set_requires_grad(true);
@@ -55,13 +56,14 @@ Lstm::Lstm(const LstmSpec& spec, const Shape& input_shape, const std::string& cl
     SetFusedBlocker("");
   }
   const auto a = FusedActivation(spec.activation), r = FusedActivation(spec.recurrent_activation);
-  if (class_name == "LSTM" && spec.use_cudnn != UseFused::kNever && a && r) fused_activations_ = std::make_pair(*a, *r);
+  const bool cell_known = class_name == "LSTM" || class_name == "PeepholeLSTM";  // the kernel's math
+  if (cell_known && spec.use_cudnn != UseFused::kNever && a && r) fused_activations_ = std::make_pair(*a, *r);
 }
 
 Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
                                       const std::vector<at::Tensor>& states) const {
   // Keras's gate order i, f, c, o is LibTorch's i, f, g, o: the weights go in transposed.
-  std::vector<at::Tensor> params = {kernel_.t(), recurrent_kernel_.t()};
+  std::vector<at::Tensor> params = {FusedWeight(kernel_.t()), FusedWeight(recurrent_kernel_.t())};
   if (spec_.use_bias) {
     params.push_back(bias_);
     params.push_back(at::zeros({4 * spec_.units}, input.options()));
@@ -69,32 +71,36 @@ Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor&
   const std::vector<at::Tensor> hx = {states[0].unsqueeze(0), states[1].unsqueeze(0)};
   auto result = batch_sizes.defined()
                     ? at::lstm(input, batch_sizes, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
-                               /*train=*/false, /*bidirectional=*/false)
+                               /*train=*/FusedTrainMode(), /*bidirectional=*/false)
                     : at::lstm(input, hx, params, spec_.use_bias, /*num_layers=*/1, /*dropout=*/0.0,
-                               /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true);
+                               /*train=*/FusedTrainMode(), /*bidirectional=*/false, /*batch_first=*/true);
   return {std::get<0>(result), {std::get<1>(result).squeeze(0), std::get<2>(result).squeeze(0)}};
-}
-
-int TrainingPartitions(int64_t batch, int64_t features, int64_t units) {
-  // Measured on 2 vCPUs (README "Threads"): splitting the batch into one recurrence per core
-  // pays once the per-step GEMMs are large (W2-128: 1.85x) and costs on small ones (W1: 1.25x
-  // slower), so the split is the default only above ~1M multiply-adds per step. A thread count
-  // set with setNumThreads is the user's choice of parallelism: then no split.
-  if (RequestedIntraOpThreads() > 0) return 1;
-  const int64_t per_step = batch * 4 * units * (features + units);
-  const int64_t cores = std::max<int64_t>(1, std::thread::hardware_concurrency());
-  if (per_step < (int64_t{1} << 20) || batch < 16) return 1;
-  return static_cast<int>(std::min<int64_t>(2, cores));
 }
 
 std::string Lstm::TrainingKernelName() const {
   return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
 }
 
+std::string Lstm::InferenceKernelName() const { return fused_activations_ ? "fused CPU kernel" : ""; }
+
 bool Lstm::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
                              const ForwardContext& ctx, Run* run) const {
   // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
-  if (!ctx.training || !c10::GradMode::is_enabled() || !fused_activations_) return false;
+  if (!ctx.training || !c10::GradMode::is_enabled()) return false;
+  return RunCpuKernel(input, mask, states, ctx, run);
+}
+
+bool Lstm::RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                              const ForwardContext& ctx, Run* run) const {
+  // Without autograd (predict, evaluate; Monte-Carlo dropout included), float32 GEMMs: under a
+  // mixed_bfloat16 autocast inference stays with LibTorch's kernel, as before.
+  if (c10::GradMode::is_enabled() || compat::AutocastEnabled(at::kCPU)) return false;
+  return RunCpuKernel(input, mask, states, ctx, run);
+}
+
+bool Lstm::RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                        const ForwardContext& ctx, Run* run) const {
+  if (!fused_activations_) return false;
   if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
   FusedLstmOptions o;
   o.activation = fused_activations_->first;
@@ -102,7 +108,10 @@ bool Lstm::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, co
   o.go_backwards = spec_.go_backwards;
   o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
   o.workspace = workspace_;
-  o.partitions = TrainingPartitions(input.size(0), input_dim(), spec_.units);
+  o.peephole = Peepholes();
+  const int64_t batch = input.size(0), step = batch * 4 * spec_.units * (input_dim() + spec_.units);
+  o.partitions = c10::GradMode::is_enabled() ? BatchPartitions(batch, step)
+                                              : InferencePartitions(batch, input.size(1), step);
   const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
   // The loop's layouts [batch, 1 or 4, n] -> the kernel's [batch, n] or [4, batch, n].
   if (drop.input.defined()) {
@@ -147,42 +156,44 @@ std::vector<at::Tensor> Lstm::Step(const at::Tensor& projected, const std::vecto
 }
 
 bool Lstm::LeanForward(const at::Tensor& input, std::vector<at::Tensor>* out) const {
-  const ScalarActivation act = GetScalarActivation(spec_.activation);
-  const ScalarActivation ract = GetScalarActivation(spec_.recurrent_activation);
-  if (!act || !ract || !kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous()) return false;
+  if (!lean_act_.valid() || !lean_ract_.valid()) return false;
+  if (!kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous() || kernel_.scalar_type() != at::kFloat) return false;
   if (input.dim() != 3 || input.size(2) != input_dim() || input.size(1) == 0) return false;  // Call reports it
   const at::Tensor x = input.contiguous();
   const int64_t batch = x.size(0), steps = x.size(1), features = x.size(2), units = spec_.units, width = 4 * units;
-  const float* kernel = kernel_.data_ptr<float>();
   const float* recurrent = recurrent_kernel_.data_ptr<float>();
-  const float* bias = spec_.use_bias ? bias_.data_ptr<float>() : nullptr;
-  at::Tensor sequence = spec_.return_sequences ? at::empty({batch, steps, units}, at::kFloat) : at::Tensor();
-  at::Tensor h_last = at::empty({batch, units}, at::kFloat), c_last = at::empty({batch, units}, at::kFloat);
-  std::vector<float> z(width), h(units), c(units);
-  for (int64_t b = 0; b < batch; ++b) {
-    std::fill(h.begin(), h.end(), 0.0f);
-    std::fill(c.begin(), c.end(), 0.0f);
-    for (int64_t s = 0; s < steps; ++s) {
-      const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
-      const float* xt = x.data_ptr<float>() + (b * steps + t) * features;
-      if (bias) {
-        std::copy(bias, bias + width, z.begin());
-      } else {
-        std::fill(z.begin(), z.end(), 0.0f);
-      }
-      for (int64_t i = 0; i < features; ++i) Axpy(width, xt[i], kernel + i * width, z.data());
-      for (int64_t k = 0; k < units; ++k) Axpy(width, h[k], recurrent + k * width, z.data());
-      for (int64_t j = 0; j < units; ++j) {
-        c[j] = ract(z[units + j]) * c[j] + ract(z[j]) * act(z[2 * units + j]);
-        h[j] = ract(z[3 * units + j]) * act(c[j]);
-      }
-      if (sequence.defined()) std::copy(h.begin(), h.end(), sequence.data_ptr<float>() + (b * steps + s) * units);
+  // z [batch, steps, 4H]: the input projections of every step in one pass (bias included),
+  // then each step adds h(t-1) @ recurrent_kernel to its slice; c and h [batch, H].
+  const int64_t z_size = batch * steps * width;
+  std::unique_ptr<float[]> buffer(new float[z_size + 2 * batch * units]);
+  float* z = buffer.get();
+  float* c = z + z_size;
+  float* h = c + batch * units;
+  lean::FillRows(batch * steps, width, spec_.use_bias ? bias_.data_ptr<float>() : nullptr, z, width);
+  lean::MatMulAdd(batch * steps, width, features, x.data_ptr<float>(), features, kernel_.data_ptr<float>(), width, z,
+                  width);
+  std::fill(c, c + 2 * batch * units, 0.0f);
+  at::Tensor sequence = spec_.return_sequences ? lean::EmptyFloat({batch, steps, units}) : at::Tensor();
+  float* seq = sequence.defined() ? sequence.data_ptr<float>() : nullptr;
+  const int64_t ldz = steps * width;
+  for (int64_t s = 0; s < steps; ++s) {
+    const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
+    float* zt = z + t * width;
+    if (s > 0) lean::MatMulAdd(batch, width, units, h, units, recurrent, width, zt, ldz);
+    lean::LstmCell(batch, units, lean_act_, lean_ract_, zt, ldz, c, units, h, units);
+    if (seq) {
+      for (int64_t b = 0; b < batch; ++b) std::memcpy(seq + (b * steps + s) * units, h + b * units, sizeof(float) * units);
     }
-    std::copy(h.begin(), h.end(), h_last.data_ptr<float>() + b * units);
-    std::copy(c.begin(), c.end(), c_last.data_ptr<float>() + b * units);
   }
-  *out = {spec_.return_sequences ? sequence : h_last};
+  at::Tensor h_last, c_last;
+  if (!seq || spec_.return_state) {
+    h_last = lean::EmptyFloat({batch, units});
+    std::memcpy(h_last.data_ptr<float>(), h, sizeof(float) * batch * units);
+  }
+  *out = {seq ? sequence : h_last};
   if (spec_.return_state) {
+    c_last = lean::EmptyFloat({batch, units});
+    std::memcpy(c_last.data_ptr<float>(), c, sizeof(float) * batch * units);
     out->push_back(h_last);
     out->push_back(c_last);
   }

@@ -7,6 +7,7 @@
 
 #include "../activations.h"
 #include "../kernels/fused_lstm.h"
+#include "lean_math.h"
 #include "rnn_base.h"
 
 namespace tl {
@@ -38,20 +39,31 @@ class Lstm : public Recurrent {
   bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
                          const ForwardContext& ctx, Run* run) const override;
   std::string TrainingKernelName() const override;
+  /// Inference without autograd on the CPU: the same kernel's forward (float32 GEMMs, the
+  /// thread policy's partitions: threads.h InferencePartitions) beats LibTorch's per-op at::lstm.
+  bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                          const ForwardContext& ctx, Run* run) const override;
+  std::string InferenceKernelName() const override;
+
+  /// The peephole weights [3, units] (w_i, w_f, w_o) the fused CPU kernel adds (PeepholeLSTM);
+  /// undefined: none (the plain LSTM).
+  virtual at::Tensor Peepholes() const { return {}; }
+  /// The fused CPU kernel over this call (training or inference), when it applies.
+  bool RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                    const ForwardContext& ctx, Run* run) const;
 
   LstmSpec spec_;
   Activation act_, ract_;
+  /// The same activations over float rows, for LeanForward.
+  lean::RowActivation lean_act_, lean_ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
-  /// The fused training kernel's activations, when it can train this layer (a plain LSTM, not
-  /// forced to LibTorch's loop, with activations the kernel knows); decided once at build.
+  /// The fused training kernel's activations, when it can train this layer (an LSTM or a
+  /// PeepholeLSTM, not forced to LibTorch's loop, with activations the kernel knows); decided
+  /// once at build.
   std::optional<std::pair<GateActivation, GateActivation>> fused_activations_;
   /// Buffers the fused training kernel reuses from step to step.
   std::shared_ptr<FusedLstmWorkspace> workspace_ = std::make_shared<FusedLstmWorkspace>();
 };
-
-/// How many batch partitions (threads) the fused training kernel splits a call into: 2 when the
-/// per-step GEMMs are large enough to pay for it and the user set no thread count, else 1.
-int TrainingPartitions(int64_t batch, int64_t features, int64_t units);
 
 std::unique_ptr<Layer> MakeLstm(const ConfigReader& config, const std::vector<Shape>& input_shapes);
 

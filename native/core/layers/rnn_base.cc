@@ -131,6 +131,10 @@ LayerOutput Recurrent::Call(const std::vector<at::Tensor>& inputs, const std::ve
     last_kernel_ = TrainingKernelName();
     return Finish(std::move(run), masks);
   }
+  if (RunInferenceKernel(input, mask, states, ctx, &run)) {
+    last_kernel_ = InferenceKernelName();
+    return Finish(std::move(run), masks);
+  }
   bool fused = UsesFused(ctx.training);
   at::Tensor lengths;
   if (fused && mask.defined()) {
@@ -311,13 +315,20 @@ LayerInfo Recurrent::Describe() const {
   const std::string trainer = TrainingKernelName();
   k.training = !trainer.empty() ? trainer + " (CPU; " + (UsesFused(true) ? fused : loop) + " elsewhere)"
                                 : (UsesFused(true) ? fused : loop);
-  k.inference = UsesFused(false) ? fused : loop;
+  const std::string inferer = InferenceKernelName();
+  k.inference = !inferer.empty() ? inferer + " (CPU; " + (UsesFused(false) ? fused : loop) + " elsewhere)"
+                                 : (UsesFused(false) ? fused : loop);
+  // The layer's own CPU kernels (when it has them) run what LibTorch's fused kernel cannot.
+  const std::string cpu_training = trainer.empty()   ? ""
+                                   : inferer.empty() ? " (except CPU training: the fused CPU kernel)"
+                                                     : " (except on the CPU: the fused CPU kernel)";
   if (options_.use_cudnn == UseFused::kNever) {
     k.reason = "useCudnn=false";
   } else if (!fused_blocker_.empty()) {
-    k.reason = fused_blocker_ + " needs the cell loop";
+    k.reason = fused_blocker_ + " needs the cell loop" + cpu_training;
   } else if (options_.recurrent_dropout > 0) {
-    k.reason = "recurrentDropout=" + FormatDouble(options_.recurrent_dropout) + " needs the cell loop in training";
+    k.reason = "recurrentDropout=" + FormatDouble(options_.recurrent_dropout) + " needs the cell loop in training" +
+               cpu_training;
   } else {
     k.reason = FusedConditions() + " without recurrent dropout";
   }
@@ -325,6 +336,7 @@ LayerInfo Recurrent::Describe() const {
     // Masks are data: the rule, since the kernel is chosen per batch.
     k.reason += "; masked input: right-padded masks keep the fused kernel (packed sequences), any other mask "
                 "forces the cell loop";
+    if (!trainer.empty() || !inferer.empty()) k.reason += " (the fused CPU kernel takes any mask)";
   }
   info.kernel = k;
   return info;

@@ -9,6 +9,8 @@
 // kernel through packed sequences; any other mask runs the cell loop.
 #pragma once
 
+#include <c10/core/GradMode.h>
+
 #include "layer.h"
 
 namespace tl {
@@ -26,6 +28,13 @@ struct RecurrentOptions {
   double recurrent_dropout = 0.0;
   UseFused use_cudnn = UseFused::kAuto;
 };
+
+/// A weight as LibTorch's fused RNN ops take it: cuDNN packs the weights into one buffer and
+/// needs each contiguous; on the CPU a transposed view goes in as it is (no copy).
+inline at::Tensor FusedWeight(const at::Tensor& w) { return w.is_cuda() ? w.contiguous() : w; }
+/// The `train` flag of LibTorch's fused RNN ops: cuDNN keeps what its backward needs only in
+/// training mode, so it follows autograd (no dropout is asked of those ops either way).
+inline bool FusedTrainMode() { return c10::GradMode::is_enabled(); }
 
 /// The options the base reads from a layer's spec (LstmSpec, GruSpec, SimpleRnnSpec: the same
 /// field names).
@@ -155,6 +164,15 @@ class Recurrent : public Layer {
   }
   /// The training kernel's name for the summary when it applies on CPU ("": none).
   virtual std::string TrainingKernelName() const { return ""; }
+  /// Inference without autograd (predict, evaluate) through a CPU kernel of this layer's own,
+  /// with the library's thread policy (threads.h InferencePartitions): runs it and returns true, or
+  /// returns false when none applies (then LibTorch's fused kernel or the cell loop).
+  virtual bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask,
+                                  const std::vector<at::Tensor>& states, const ForwardContext& ctx, Run* run) const {
+    return false;
+  }
+  /// The inference kernel's name for the summary when it applies on CPU ("": none).
+  virtual std::string InferenceKernelName() const { return ""; }
 
   /// x [batch, time, F] times kernel [F, gates * n] (+ bias), with an optional dropout mask
   /// [batch, 1 or gates, F] (one per gate block: Keras implementation 1).

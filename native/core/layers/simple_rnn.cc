@@ -1,8 +1,10 @@
 #include "simple_rnn.h"
 
+#include <cstring>
+#include <memory>
+
 #include "../errors.h"
 #include "../initializers.h"
-#include "../scalar_activations.h"
 
 namespace tl {
 
@@ -21,7 +23,7 @@ std::unique_ptr<Layer> MakeSimpleRnn(const ConfigReader& config, const std::vect
 
 SimpleRnn::SimpleRnn(const SimpleRnnSpec& spec, const Shape& input_shape)
     : Recurrent("SimpleRNN", RecurrentOptionsOf(spec), input_shape, /*gates=*/1, /*num_states=*/1), spec_(spec),
-      act_(GetActivation(spec.activation)) {
+      act_(GetActivation(spec.activation)), lean_act_(spec.activation) {
   const int64_t units = spec.units;
   kernel_ = Initialize(spec.kernel_initializer, {input_dim(), units}).set_requires_grad(true);
   recurrent_kernel_ = Initialize(spec.recurrent_initializer, {units, units}).set_requires_grad(true);
@@ -35,7 +37,7 @@ SimpleRnn::SimpleRnn(const SimpleRnnSpec& spec, const Shape& input_shape)
 
 Recurrent::FusedResult SimpleRnn::RunFused(const at::Tensor& input, const at::Tensor& batch_sizes,
                                            const std::vector<at::Tensor>& states) const {
-  std::vector<at::Tensor> params = {kernel_.t(), recurrent_kernel_.t()};
+  std::vector<at::Tensor> params = {FusedWeight(kernel_.t()), FusedWeight(recurrent_kernel_.t())};
   if (spec_.use_bias) {
     params.push_back(bias_);
     params.push_back(at::zeros({spec_.units}, input.options()));
@@ -44,11 +46,11 @@ Recurrent::FusedResult SimpleRnn::RunFused(const at::Tensor& input, const at::Te
   const bool relu = spec_.activation == "relu";
   std::tuple<at::Tensor, at::Tensor> result;
   if (batch_sizes.defined()) {
-    result = relu ? at::rnn_relu(input, batch_sizes, hx, params, spec_.use_bias, 1, 0.0, false, false)
-                  : at::rnn_tanh(input, batch_sizes, hx, params, spec_.use_bias, 1, 0.0, false, false);
+    result = relu ? at::rnn_relu(input, batch_sizes, hx, params, spec_.use_bias, 1, 0.0, /*train=*/FusedTrainMode(), false)
+                  : at::rnn_tanh(input, batch_sizes, hx, params, spec_.use_bias, 1, 0.0, /*train=*/FusedTrainMode(), false);
   } else {
-    result = relu ? at::rnn_relu(input, hx, params, spec_.use_bias, 1, 0.0, false, false, /*batch_first=*/true)
-                  : at::rnn_tanh(input, hx, params, spec_.use_bias, 1, 0.0, false, false, /*batch_first=*/true);
+    result = relu ? at::rnn_relu(input, hx, params, spec_.use_bias, 1, 0.0, /*train=*/FusedTrainMode(), false, /*batch_first=*/true)
+                  : at::rnn_tanh(input, hx, params, spec_.use_bias, 1, 0.0, /*train=*/FusedTrainMode(), false, /*batch_first=*/true);
   }
   return {std::get<0>(result), {std::get<1>(result).squeeze(0)}};
 }
@@ -63,35 +65,38 @@ std::vector<at::Tensor> SimpleRnn::Step(const at::Tensor& projected, const std::
 }
 
 bool SimpleRnn::LeanForward(const at::Tensor& input, std::vector<at::Tensor>* out) const {
-  const ScalarActivation act = GetScalarActivation(spec_.activation);
-  if (!act || !kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous()) return false;
+  if (!lean_act_.valid()) return false;
+  if (!kernel_.is_contiguous() || !recurrent_kernel_.is_contiguous() || kernel_.scalar_type() != at::kFloat) return false;
   if (input.dim() != 3 || input.size(2) != input_dim() || input.size(1) == 0) return false;  // Call reports it
   const at::Tensor x = input.contiguous();
   const int64_t batch = x.size(0), steps = x.size(1), features = x.size(2), units = spec_.units;
-  const float* kernel = kernel_.data_ptr<float>();
   const float* recurrent = recurrent_kernel_.data_ptr<float>();
-  const float* bias = spec_.use_bias ? bias_.data_ptr<float>() : nullptr;
-  at::Tensor sequence = spec_.return_sequences ? at::empty({batch, steps, units}, at::kFloat) : at::Tensor();
-  at::Tensor h_last = at::empty({batch, units}, at::kFloat);
-  std::vector<float> z(units), h(units);
-  for (int64_t b = 0; b < batch; ++b) {
-    std::fill(h.begin(), h.end(), 0.0f);
-    for (int64_t s = 0; s < steps; ++s) {
-      const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
-      const float* xt = x.data_ptr<float>() + (b * steps + t) * features;
-      if (bias) {
-        std::copy(bias, bias + units, z.begin());
-      } else {
-        std::fill(z.begin(), z.end(), 0.0f);
-      }
-      for (int64_t i = 0; i < features; ++i) Axpy(units, xt[i], kernel + i * units, z.data());
-      for (int64_t k = 0; k < units; ++k) Axpy(units, h[k], recurrent + k * units, z.data());
-      for (int64_t j = 0; j < units; ++j) h[j] = act(z[j]);
-      if (sequence.defined()) std::copy(h.begin(), h.end(), sequence.data_ptr<float>() + (b * steps + s) * units);
+  // z [batch, steps, H]: the input projections of every step in one pass (bias included); h [batch, H].
+  const int64_t z_size = batch * steps * units;
+  std::unique_ptr<float[]> buffer(new float[z_size + batch * units]);
+  float* z = buffer.get();
+  float* h = z + z_size;
+  lean::FillRows(batch * steps, units, spec_.use_bias ? bias_.data_ptr<float>() : nullptr, z, units);
+  lean::MatMulAdd(batch * steps, units, features, x.data_ptr<float>(), features, kernel_.data_ptr<float>(), units, z,
+                  units);
+  at::Tensor sequence = spec_.return_sequences ? lean::EmptyFloat({batch, steps, units}) : at::Tensor();
+  float* seq = sequence.defined() ? sequence.data_ptr<float>() : nullptr;
+  const int64_t ldz = steps * units;
+  for (int64_t s = 0; s < steps; ++s) {
+    const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
+    float* zt = z + t * units;
+    if (s > 0) lean::MatMulAdd(batch, units, units, h, units, recurrent, units, zt, ldz);
+    for (int64_t b = 0; b < batch; ++b) {
+      lean_act_.Apply(zt + b * ldz, h + b * units, units);
+      if (seq) std::memcpy(seq + (b * steps + s) * units, h + b * units, sizeof(float) * units);
     }
-    std::copy(h.begin(), h.end(), h_last.data_ptr<float>() + b * units);
   }
-  *out = {spec_.return_sequences ? sequence : h_last};
+  at::Tensor h_last;
+  if (!seq || spec_.return_state) {
+    h_last = lean::EmptyFloat({batch, units});
+    std::memcpy(h_last.data_ptr<float>(), h, sizeof(float) * batch * units);
+  }
+  *out = {seq ? sequence : h_last};
   if (spec_.return_state) out->push_back(h_last);
   return true;
 }

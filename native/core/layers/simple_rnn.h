@@ -4,6 +4,7 @@
 #pragma once
 
 #include "../activations.h"
+#include "lean_math.h"
 #include "rnn_base.h"
 
 namespace tl {
@@ -49,6 +50,8 @@ class SimpleRnn : public Recurrent {
  private:
   SimpleRnnSpec spec_;
   Activation act_;
+  /// The same activation over float rows, for LeanForward.
+  lean::RowActivation lean_act_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
 };
 
