@@ -181,13 +181,33 @@ TEST(Metrics, ClassificationMetricsCountAsKerasDoes) {
   MetricSet set(c);
   auto p = at::tensor({0.9f, 0.8f, 0.3f, 0.6f, 0.1f, 0.2f}).reshape({6, 1});
   auto y = at::tensor({1.0f, 1.0f, 1.0f, 0.0f, 0.0f, 0.0f}).reshape({6, 1});
-  set.Update(0.0, {0.0}, {p}, {y}, 6);
+  set.Update(at::zeros({}), {at::zeros({})}, {p}, {y}, 6);
   auto r = set.Results();
   EXPECT_NEAR(r[1].second, 4.0 / 6.0, 1e-9);  // right: 0.9, 0.8, 0.1, 0.2
   EXPECT_NEAR(r[2].second, 2.0 / 3.0, 1e-9);  // predicted positive: 0.9, 0.8, 0.6
   EXPECT_NEAR(r[3].second, 2.0 / 3.0, 1e-9);  // positives found: 0.9, 0.8 of 3
   // ROC AUC = P(score of a positive > score of a negative) = 8 of 9 pairs.
   EXPECT_NEAR(r[4].second, 8.0 / 9.0, 2e-3);
+}
+
+TEST(Metrics, LossIsTheSampleWeightedMeanOfBatchLosses) {
+  CompileSpec c;
+  LossSpec mse;
+  mse.class_name = "MeanSquaredError";
+  c.losses = {mse, mse};
+  c.loss_weights = {1.0, 1.0};
+  c.output_names = {"a", "b"};
+  c.metrics = {{}, {}};
+  MetricSet set(c);
+  set.Update(at::scalar_tensor(3.0), {at::scalar_tensor(1.0), at::scalar_tensor(2.0)}, {}, {}, 4);
+  set.Update(at::scalar_tensor(6.0), {at::scalar_tensor(2.0), at::scalar_tensor(4.0)}, {}, {}, 2);
+  auto r = set.Results();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_DOUBLE_EQ(r[0].second, (3.0 * 4 + 6.0 * 2) / 6);  // loss
+  EXPECT_DOUBLE_EQ(r[1].second, (1.0 * 4 + 2.0 * 2) / 6);  // a_loss
+  EXPECT_DOUBLE_EQ(r[2].second, (2.0 * 4 + 4.0 * 2) / 6);  // b_loss
+  set.Reset();
+  EXPECT_EQ(set.Results()[0].second, 0.0);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 // BENCHMARKS.md (LSTM(H) -> Dense(1) on [B, T, F] windows, Adam, mse) for a few epochs per
 // configuration and prints one JSON line per configuration:
 //
-//   {"system":"torch-lstm","device":"cuda","precision":"mixed_float16","kernel":"fused",
-//    "samples_per_s":[...],"final_loss":...}
+//   {"system":"torch-lstm","device":"cuda","batch":256,"hidden":512,"steps":100,
+//    "precision":"mixed_float16","kernel":"fused","samples_per_s":[...],"final_loss":...}
 //
 //   tl_bench_engine [--device cpu|cuda] [--batch 256] [--hidden 512] [--steps 100]
 //                   [--features 8] [--samples 4096] [--epochs 3] [--reps 2]
@@ -97,10 +97,11 @@ tl::ModelSpec Spec(const Options& o, bool fused) {
   return spec;
 }
 
-std::string Json(const std::string& system, const std::string& device, const std::string& precision,
-                 const std::string& kernel, const std::vector<double>& rates, double loss) {
+std::string Json(const Options& o, const std::string& system, const std::string& precision, const std::string& kernel,
+                 const std::vector<double>& rates, double loss) {
   std::ostringstream s;
-  s << "{\"system\":\"" << system << "\",\"device\":\"" << device << "\",\"precision\":\"" << precision
+  s << "{\"system\":\"" << system << "\",\"device\":\"" << o.device << "\",\"batch\":" << o.batch
+    << ",\"hidden\":" << o.hidden << ",\"steps\":" << o.steps << ",\"precision\":\"" << precision
     << "\",\"kernel\":\"" << kernel << "\",\"samples_per_s\":[";
   for (size_t i = 0; i < rates.size(); ++i) s << (i ? "," : "") << rates[i];
   s << "],\"final_loss\":" << loss << "}";
@@ -144,7 +145,7 @@ void TorchLstm(const Options& o, const tl::Dataset& data, bool fused, const std:
     rates.push_back(static_cast<double>(o.samples * o.epochs) / std::chrono::duration<double>(Clock::now() - t0).count());
   }
   const double loss = tl::Evaluate(model, data, o.batch)[0].second;
-  std::cout << Json("torch-lstm", o.device, precision, fused ? "fused" : "cell loop", rates, loss) << std::endl;
+  std::cout << Json(o, "torch-lstm", precision, fused ? "fused" : "cell loop", rates, loss) << std::endl;
 }
 
 void Raw(const Options& o, const tl::Dataset& data, bool autocast) {
@@ -189,7 +190,7 @@ void Raw(const Options& o, const tl::Dataset& data, bool autocast) {
     rates.push_back(static_cast<double>((o.samples / o.batch) * o.batch * o.epochs) /
                     std::chrono::duration<double>(Clock::now() - t0).count());
   }
-  std::cout << Json("raw LibTorch", o.device, autocast ? (device.is_cuda() ? "mixed_float16" : "mixed_bfloat16") : "float32",
+  std::cout << Json(o, "raw LibTorch", autocast ? (device.is_cuda() ? "mixed_float16" : "mixed_bfloat16") : "float32",
                     "torch::nn::LSTM", rates, 0.0)
             << std::endl;
 }

@@ -12,14 +12,15 @@ GradScaler::GradScaler(double initial_scale, double growth_factor, double backof
 
 bool GradScaler::Unscale(const std::vector<at::Tensor>& weights) const {
   c10::NoGradGuard no_grad;
-  bool finite = true;
+  // One flag per gradient, read back once: on CUDA each read waits for the queue to drain.
+  std::vector<at::Tensor> finite;
   for (const auto& w : weights) {
     if (!w.grad().defined()) continue;
     at::Tensor g = w.mutable_grad();
     g.mul_(1.0 / scale_);
-    if (finite && !at::isfinite(g).all().item<bool>()) finite = false;
+    finite.push_back(at::isfinite(g).all());
   }
-  return finite;
+  return finite.empty() || at::stack(finite).all().item<bool>();
 }
 
 void GradScaler::Update(bool finite) {

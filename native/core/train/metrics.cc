@@ -148,28 +148,46 @@ std::unique_ptr<Metric> MakeMetric(const MetricSpec& spec) {
 
 void CheckMetric(const MetricSpec& spec) { MakeMetric(spec); }
 
+void RunningSum::Add(const at::Tensor& scalar, double weight) {
+  if (scalar.is_cpu()) {
+    host_ += scalar.item<double>() * weight;
+    return;
+  }
+  const at::Tensor term = scalar.detach().to(at::kDouble) * weight;
+  device_ = device_.defined() ? device_ + term : term;
+}
+
+double RunningSum::Value() const { return host_ + (device_.defined() ? device_.item<double>() : 0.0); }
+
+void RunningSum::Reset() {
+  host_ = 0;
+  device_ = at::Tensor();
+}
+
 MetricSet::MetricSet(const CompileSpec& spec)
-    : output_names_(spec.output_names), metrics_(spec.metrics.size()), output_loss_sums_(spec.losses.size(), 0.0) {
+    : output_names_(spec.output_names), metrics_(spec.metrics.size()), output_loss_sums_(spec.losses.size()) {
   for (size_t o = 0; o < spec.metrics.size(); ++o) {
     for (const auto& m : spec.metrics[o]) metrics_[o].emplace_back(m.name, MakeMetric(m));
   }
 }
 
 void MetricSet::Reset() {
-  loss_sum_ = samples_ = 0;
-  std::fill(output_loss_sums_.begin(), output_loss_sums_.end(), 0.0);
+  loss_sum_.Reset();
+  samples_ = 0;
+  for (auto& sum : output_loss_sums_) sum.Reset();
   for (auto& list : metrics_) {
     for (auto& [name, metric] : list) metric->Reset();
   }
 }
 
-void MetricSet::Update(double loss, const std::vector<double>& output_losses, const std::vector<at::Tensor>& predictions,
-                       const std::vector<at::Tensor>& targets, int64_t samples) {
+void MetricSet::Update(const at::Tensor& loss, const std::vector<at::Tensor>& output_losses,
+                       const std::vector<at::Tensor>& predictions, const std::vector<at::Tensor>& targets,
+                       int64_t samples) {
   c10::NoGradGuard no_grad;
   const double n = static_cast<double>(samples);
-  loss_sum_ += loss * n;
+  loss_sum_.Add(loss, n);
   samples_ += n;
-  for (size_t o = 0; o < output_losses.size() && o < output_loss_sums_.size(); ++o) output_loss_sums_[o] += output_losses[o] * n;
+  for (size_t o = 0; o < output_losses.size() && o < output_loss_sums_.size(); ++o) output_loss_sums_[o].Add(output_losses[o], n);
   for (size_t o = 0; o < metrics_.size(); ++o) {
     if (metrics_[o].empty()) continue;
     const at::Tensor p = predictions[o].detach().to(at::kCPU, at::kFloat), t = targets[o].cpu();
@@ -179,11 +197,11 @@ void MetricSet::Update(double loss, const std::vector<double>& output_losses, co
 
 std::vector<std::pair<std::string, double>> MetricSet::Results(const std::string& prefix) const {
   std::vector<std::pair<std::string, double>> out;
-  out.emplace_back(prefix + "loss", samples_ > 0 ? loss_sum_ / samples_ : 0.0);
+  out.emplace_back(prefix + "loss", samples_ > 0 ? loss_sum_.Value() / samples_ : 0.0);
   const bool several = metrics_.size() > 1;
   if (several) {
     for (size_t o = 0; o < output_loss_sums_.size(); ++o) {
-      out.emplace_back(prefix + output_names_[o] + "_loss", samples_ > 0 ? output_loss_sums_[o] / samples_ : 0.0);
+      out.emplace_back(prefix + output_names_[o] + "_loss", samples_ > 0 ? output_loss_sums_[o].Value() / samples_ : 0.0);
     }
   }
   for (size_t o = 0; o < metrics_.size(); ++o) {

@@ -29,14 +29,28 @@ std::unique_ptr<Metric> MakeMetric(const MetricSpec& spec);
 /// Throws when a metric class is unknown.
 void CheckMetric(const MetricSpec& spec);
 
+/// A sum of per-batch scalars that stays on the scalars' device until read: on the CPU it adds
+/// doubles; on CUDA it adds on the GPU, so a training step never waits for the queue to drain.
+class RunningSum {
+ public:
+  void Add(const at::Tensor& scalar, double weight);
+  double Value() const;
+  void Reset();
+
+ private:
+  double host_ = 0;
+  at::Tensor device_;
+};
+
 /// The logs of an epoch: the total loss, each output's loss (several outputs) and metrics.
 class MetricSet {
  public:
   explicit MetricSet(const CompileSpec& spec);
 
-  /// Adds one batch of `samples`: the total loss, each output's loss, predictions and targets.
-  void Update(double loss, const std::vector<double>& output_losses, const std::vector<at::Tensor>& predictions,
-              const std::vector<at::Tensor>& targets, int64_t samples);
+  /// Adds one batch of `samples`: the total loss, each output's loss (scalar tensors),
+  /// predictions and targets.
+  void Update(const at::Tensor& loss, const std::vector<at::Tensor>& output_losses,
+              const std::vector<at::Tensor>& predictions, const std::vector<at::Tensor>& targets, int64_t samples);
   void Reset();
   /// Keras log keys with `prefix` ("val_"): loss, [<output>_loss,] [<output>_]<metric>.
   std::vector<std::pair<std::string, double>> Results(const std::string& prefix = "") const;
@@ -44,8 +58,9 @@ class MetricSet {
  private:
   std::vector<std::string> output_names_;
   std::vector<std::vector<std::pair<std::string, std::unique_ptr<Metric>>>> metrics_;
-  double loss_sum_ = 0, samples_ = 0;
-  std::vector<double> output_loss_sums_;
+  RunningSum loss_sum_;
+  double samples_ = 0;
+  std::vector<RunningSum> output_loss_sums_;
 };
 
 }  // namespace tl

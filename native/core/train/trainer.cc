@@ -71,7 +71,7 @@ at::Generator JobGenerator(std::optional<uint64_t> seed) {
 struct BatchResult {
   std::vector<at::Tensor> outputs;
   at::Tensor loss;
-  std::vector<double> output_losses;
+  std::vector<at::Tensor> output_losses;  // scalars, read when the logs are
 };
 
 BatchResult RunBatch(Model& model, const Dataset& batch, const ForwardContext& ctx) {
@@ -90,7 +90,7 @@ BatchResult RunBatch(Model& model, const Dataset& batch, const ForwardContext& c
   for (size_t o = 0; o < r.outputs.size(); ++o) {
     at::Tensor value = ComputeLoss(setup.spec.losses[o], r.outputs[o], batch.ys[o], batch.sample_weight);
     if (setup.spec.loss_weights[o] != 1.0) value = value * setup.spec.loss_weights[o];
-    r.output_losses.push_back(value.item<double>());
+    r.output_losses.push_back(value.detach());
     r.loss = r.loss.defined() ? r.loss + value : value;
   }
   if (at::Tensor reg = model.graph().RegularizationLoss(); reg.defined()) r.loss = r.loss + reg;
@@ -115,7 +115,7 @@ Logs EvaluateLocked(Model& model, const Dataset& on_host, int64_t batch_size, co
     const int64_t len = std::min(batch_size, n - start);
     Dataset batch = Rows(data, at::Tensor(), start, len);
     BatchResult r = RunBatch(model, batch, ForwardContext{false, nullptr, model.device()});
-    metrics.Update(r.loss.item<double>(), r.output_losses, r.outputs, batch.ys, len);
+    metrics.Update(r.loss, r.output_losses, r.outputs, batch.ys, len);
   }
   return metrics.Results(prefix);
 }
@@ -161,7 +161,7 @@ void Fit(Model& model, const Dataset& on_host, const std::optional<Dataset>& val
         setup.optimizer->Step(weights);
       }
       model.ApplyWeightMasks();
-      metrics.Update(r.loss.item<double>(), r.output_losses, Detached(r.outputs), batch.ys, len);
+      metrics.Update(r.loss, r.output_losses, Detached(r.outputs), batch.ys, len);
       stop = stop_mode();
       if (stop == StopMode::kNow) {
         ClearGradients(weights);
