@@ -10,12 +10,12 @@
 // every raw sample (-partial when --only or --systems left something out).
 //
 //   --quick       fewer epochs, reps and samples: a smoke run (a few minutes)
-//   --only LIST   workloads: W1, W1b, W2 (= W2-128,W2-256), W2-128, W2-256, W3, W4
+//   --only LIST   workloads: W1, W1b, W2 (= every W2-*), W2-128 (= W2-128, W2-128-bf16), W2-256, W3, W4
 //   --systems L   a subset of torch-lstm, raw-libtorch, tfjs-wasm, tfjs-cpu
 //   --threads A,B ATen and BLAS threads for torch-lstm AND raw-libtorch (default: torch-lstm's
 //                 defaults, which raw-libtorch then copies, with the same OMP_WAIT_POLICY)
 //   --seed N      data and initialisation seed (default 42)
-//   --threads-sweep  torch-lstm only, under 5 thread settings (bench/lib/sweep.mjs), each in a
+//   --threads-sweep  torch-lstm only, under 6 thread settings (bench/lib/sweep.mjs), each in a
 //                 fresh child; writes bench/results/<date>-<host>-threads[-quick][-partial].json
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // The synthetic data of every workload (docs/BENCHMARKS.md), generated once from a fixed seed and
-// handed to every peer as the same float32 files: torch-lstm, tfjs (cpu, wasm) and tl_bench_raw.
+// handed to every peer as the same files (float32; W3's token ids int32): torch-lstm, tfjs (cpu,
+// wasm) and tl_bench_raw.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -7,6 +8,7 @@ import path from 'node:path';
 export const SHAPES = Object.freeze({
   w1: { x: [4990, 10, 1], y: [4990] },
   w2: { x: [4096, 50, 8], y: [4096] },
+  w3: { x: [2048, 200], y: [2048], ids: true },
 });
 
 /** mulberry32: a small, fast, seedable 32-bit PRNG; returns floats in [0, 1). */
@@ -73,25 +75,51 @@ export function w2Data(seed = 43, samples = 4096, steps = 50, features = 8) {
   return { x, y, xShape: [samples, steps, features], yShape: [samples] };
 }
 
-/** Writes `w1_x.f32`, `w1_y.f32`, `w2_x.f32`, `w2_y.f32` (raw little-endian float32) into `dir`. */
+/**
+ * W3: token ids `[2048, 200]` uniform in [1, 10000) (int32); y = 1 when a sequence's mean id is
+ * below 5000, else 0 (a label the model can learn; only its speed is measured).
+ */
+export function w3Data(seed = 44, samples = 2048, steps = 200, vocab = 10000) {
+  const rand = mulberry32(seed);
+  const x = new Int32Array(samples * steps);
+  const y = new Float32Array(samples);
+  for (let i = 0; i < samples; i++) {
+    let sum = 0;
+    for (let t = 0; t < steps; t++) {
+      const id = 1 + Math.floor(rand() * (vocab - 1));
+      x[i * steps + t] = id;
+      sum += id;
+    }
+    y[i] = sum / steps < vocab / 2 ? 1 : 0;
+  }
+  return { x, y, xShape: [samples, steps], yShape: [samples] };
+}
+
+/** The file of a data set's inputs: float32 (`.f32`) or, for token ids, int32 (`.i32`). */
+const xFile = (name) => `${name}_x.${SHAPES[name].ids ? 'i32' : 'f32'}`;
+
+/**
+ * Writes `w1_x.f32`, `w1_y.f32`, `w2_x.f32`, `w2_y.f32`, `w3_x.i32`, `w3_y.f32` (raw little-endian
+ * values) into `dir`.
+ */
 export function writeData(dir, seed = 42) {
   mkdirSync(dir, { recursive: true });
-  const sets = { w1: w1Data(seed), w2: w2Data(seed + 1) };
+  const sets = { w1: w1Data(seed), w2: w2Data(seed + 1), w3: w3Data(seed + 2) };
   for (const [name, d] of Object.entries(sets)) {
-    writeFileSync(path.join(dir, `${name}_x.f32`), Buffer.from(d.x.buffer));
+    writeFileSync(path.join(dir, xFile(name)), Buffer.from(d.x.buffer));
     writeFileSync(path.join(dir, `${name}_y.f32`), Buffer.from(d.y.buffer));
   }
   return dir;
 }
 
-/** Reads one data set (`'w1'` or `'w2'`) written by {@link writeData}: `{x, y, xShape, yShape}`. */
+/** Reads one data set (`'w1'`, `'w2'` or `'w3'`) written by {@link writeData}: `{x, y, xShape, yShape}`. */
 export function readData(dir, name) {
-  const read = (file) => {
+  const read = (file, Type = Float32Array) => {
     const buf = readFileSync(path.join(dir, file));
-    return new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    return new Type(buf.buffer, buf.byteOffset, buf.byteLength / 4);
   };
-  const { x: xShape, y: yShape } = SHAPES[name];
-  const x = read(`${name}_x.f32`);
+  const { x: xShape, y: yShape, ids } = SHAPES[name];
+  const x = read(xFile(name), ids ? Int32Array : Float32Array);
   const y = read(`${name}_y.f32`);
   if (x.length !== xShape.reduce((a, b) => a * b) || y.length !== yShape[0]) {
     throw new Error(`bench data in ${dir} does not match the shapes of ${name}`);

@@ -1,5 +1,6 @@
 // Statistics and the result table of `npm run bench`.
 import { METRICS, SYSTEMS, WORKLOADS } from './workloads.mjs';
+import { SHAPES } from './data.mjs';
 
 export function quantile(samples, q) {
   const s = [...samples].sort((a, b) => a - b);
@@ -79,7 +80,7 @@ export function buildRows(runs, ceilingGflops) {
           rows.push(row);
           continue;
         }
-        const full = w.data === 'w1' ? 4990 : 4096;
+        const full = SHAPES[w.data].x[0];
         const gf = trainGflops(res, full);
         Object.assign(row, {
           unit: res.unit, stats: res.stats,

@@ -23,11 +23,18 @@ await runWorker('torch-lstm', async (job) => {
       };
     },
     async build(workload, inputShape) {
+      const { text } = workload;
+      const first = text ? [tl.layers.embedding({ inputDim: text.vocab, outputDim: text.embed, inputShape })] : [];
       model = tl.sequential([
-        ...workload.layers.map((l, i) => tl.layers.lstm(i === 0 ? { ...l, inputShape } : l)),
-        tl.layers.dense({ units: 1 }),
+        ...first,
+        ...workload.layers.map((l, i) => tl.layers.lstm(i === 0 && !text ? { ...l, inputShape } : l)),
+        tl.layers.dense({ units: 1, ...(text ? { activation: 'sigmoid' } : {}) }),
       ]);
-      model.compile({ optimizer: tl.optimizers.adam({ learningRate: 1e-3 }), loss: 'mse' });
+      model.compile({
+        optimizer: tl.optimizers.adam({ learningRate: 1e-3 }),
+        loss: text ? 'binaryCrossentropy' : 'mse',
+        ...(workload.precision ? { precision: workload.precision } : {}),
+      });
     },
     async fit(x, y, { epochs, batch, seed, onEpochEnd }) {
       await model.fit(x, y, {

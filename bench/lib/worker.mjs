@@ -40,13 +40,14 @@ export async function runWorker(system, makeAdapter) {
   const result = (metric, unit, samples, extra = {}) =>
     emit({ type: 'result', system, workload: job.workload, metric, unit, samples, ...extra });
   const d = readData(job.dataDir, workload.data);
-  const [n, steps, features] = d.xShape;
+  // W3's inputs are token ids [n, steps]: its LSTM sees the embedding's features.
+  const [n, steps, features = workload.text?.embed] = d.xShape;
   emit({ type: 'info', system, workload: job.workload, ...(await adapter.info()), data: job.dataDir });
 
   // Training: per-epoch wall time between successive epoch ends (the first epoch is warm-up).
   const nTrain = job.trainSamples > 0 ? Math.min(job.trainSamples, n) : n;
   const tb = now();
-  await adapter.build(workload, [steps, features]);
+  await adapter.build(workload, workload.text ? [steps] : [steps, features]);
   const buildS = now() - tb;
   const marks = [];
   const t0 = now();
@@ -67,10 +68,10 @@ export async function runWorker(system, makeAdapter) {
   };
   if (workload.data === 'w1') {
     result('train_s_per_epoch', 's/epoch', times.slice(1).map((t) => (t * n) / nTrain), extra);
-    if (workload.metrics.length === 1) return done(system, job);
   } else {
     result('train_samples_per_s', 'samples/s', times.slice(1).map((t) => nTrain / t), extra);
   }
+  if (workload.metrics.length === 1) return done(system, job);  // training only (W1b, W2-128-bf16, W3)
 
   // Throughput at batch 256 over the first `inferSamples` rows, after one warm-up batch.
   const nInfer = job.inferSamples > 0 ? Math.min(job.inferSamples, n) : n;

@@ -2,7 +2,7 @@
 // (torch::nn::LSTM, torch::nn::Linear, torch::optim::Adam, mse) — no Node, no binding. It is the
 // floor torch-lstm is measured against by bench/run.mjs, which spawns it once per workload.
 //
-//   tl_bench_raw --workload gemm|W1|W1b|W2-128|W2-256 [--data DIR] [--aten-threads N]
+//   tl_bench_raw --workload gemm|W1|W1b|W2-128|W2-128-bf16|W2-256|W3 [--data DIR] [--aten-threads N]
 //                [--blas-threads N] [--epochs E] [--train-samples N] [--predict-calls N]
 //                [--infer-samples N] [--reps R] [--seed S]
 //
@@ -17,173 +17,17 @@
 // the recurrent-dropout layer runs a torch::lstm_cell loop over the same module's weights with
 // one h mask per sequence (what an LSTMCell loop does; the mask multiplies h_{t-1} before the
 // recurrent product). Prediction always uses torch::nn::LSTM under NoGradGuard.
-#include <torch/torch.h>
-#include <torch/version.h>
-
-#include <dlfcn.h>
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <iostream>
-#include <numeric>
 #include <random>
-#include <sstream>
-#include <string>
-#include <vector>
 
+#include "raw_bench_common.h"
+
+namespace raw_bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-// --- options -----------------------------------------------------------------------------------
-
-struct Options {
-  std::string workload;
-  std::string data_dir;
-  int aten_threads = 0;   // 0: leave LibTorch's default
-  int blas_threads = 0;   // 0: leave OpenBLAS's default (OPENBLAS_NUM_THREADS)
-  int epochs = 4;         // the first is warm-up; the rest are the samples
-  int64_t train_samples = 0;  // 0: all
-  int predict_calls = 1000;
-  int64_t infer_samples = 0;  // 0: all
-  int reps = 5;
-  uint64_t seed = 42;
-};
-
-[[noreturn]] void Usage(const std::string& why) {
-  std::cerr << "tl_bench_raw: " << why << "\n"
-            << "usage: tl_bench_raw --workload gemm|W1|W1b|W2-128|W2-256 [--data DIR]\n"
-            << "       [--aten-threads N] [--blas-threads N] [--epochs E] [--train-samples N]\n"
-            << "       [--predict-calls N] [--infer-samples N] [--reps R] [--seed S]\n";
-  std::exit(2);
-}
-
-Options ParseArgs(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Usage("missing value for " + a);
-      return argv[++i];
-    };
-    auto integer = [&]() -> int64_t {
-      const std::string v = value();
-      char* end = nullptr;
-      const long long n = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || n < 0) Usage("expected a non-negative integer for " + a + ", got " + v);
-      return n;
-    };
-    if (a == "--workload") o.workload = value();
-    else if (a == "--data") o.data_dir = value();
-    else if (a == "--aten-threads") o.aten_threads = static_cast<int>(integer());
-    else if (a == "--blas-threads") o.blas_threads = static_cast<int>(integer());
-    else if (a == "--epochs") o.epochs = static_cast<int>(integer());
-    else if (a == "--train-samples") o.train_samples = integer();
-    else if (a == "--predict-calls") o.predict_calls = static_cast<int>(integer());
-    else if (a == "--infer-samples") o.infer_samples = integer();
-    else if (a == "--reps") o.reps = static_cast<int>(integer());
-    else if (a == "--seed") o.seed = static_cast<uint64_t>(integer());
-    else if (a == "--help" || a == "-h") Usage("help");
-    else Usage("unknown argument " + a);
-  }
-  if (o.workload.empty()) Usage("--workload is required");
-  if (o.epochs < 2) Usage("--epochs must be >= 2 (the first is warm-up)");
-  if (o.reps < 1 || o.predict_calls < 1) Usage("--reps and --predict-calls must be >= 1");
-  return o;
-}
-
-// --- JSON output ---------------------------------------------------------------------------------
-
-std::string Quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') { out += "\\n"; continue; }
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string Num(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s.precision(9);
-  s << v;
-  return s.str();
-}
-
-std::string Array(const std::vector<double>& v) {
-  std::string out = "[";
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + Num(v[i]);
-  return out + "]";
-}
-
-/// One result line: `metric` with its unit and every raw sample (run.mjs computes the statistics).
-void EmitResult(const Options& o, const std::string& metric, const std::string& unit,
-                const std::vector<double>& samples, const std::string& extra = "") {
-  std::cout << "{\"type\":\"result\",\"system\":\"raw-libtorch\",\"workload\":" << Quote(o.workload)
-            << ",\"metric\":" << Quote(metric) << ",\"unit\":" << Quote(unit)
-            << ",\"samples\":" << Array(samples) << extra << "}" << std::endl;
-}
-
-// --- threads -------------------------------------------------------------------------------------
-
-using SetBlasThreads = void (*)(int);
-using GetBlasThreads = int (*)();
-
-int BlasThreads() {
-  auto get = reinterpret_cast<GetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-  return get ? get() : -1;  // -1: not OpenBLAS (MKL-based LibTorch)
-}
-
-void ApplyThreads(const Options& o) {
-  if (o.aten_threads > 0) at::set_num_threads(o.aten_threads);
-  if (o.blas_threads > 0) {
-    auto set = reinterpret_cast<SetBlasThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (set) set(o.blas_threads);
-  }
-}
-
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? Quote(v) : "null";
-}
-
-void EmitInfo(const Options& o) {
-  std::cout << "{\"type\":\"info\",\"system\":\"raw-libtorch\",\"workload\":" << Quote(o.workload)
-            << ",\"torch\":" << Quote(TORCH_VERSION) << ",\"threads\":{\"aten\":" << at::get_num_threads()
-            << ",\"interop\":" << at::get_num_interop_threads() << ",\"blas\":" << BlasThreads()
-            << ",\"OMP_WAIT_POLICY\":" << Env("OMP_WAIT_POLICY") << ",\"OMP_NUM_THREADS\":" << Env("OMP_NUM_THREADS")
-            << ",\"OPENBLAS_NUM_THREADS\":" << Env("OPENBLAS_NUM_THREADS") << "}"
-            << ",\"data\":" << Quote(o.data_dir.empty() ? "internal (std::mt19937)" : o.data_dir)
-            << ",\"recurrent_dropout\":"
-            << Quote("torch::nn::LSTM for layers without recurrent dropout; torch::lstm_cell loop with one h mask "
-                     "per sequence for recurrentDropout")
-            << "}" << std::endl;
-}
-
 // --- data ----------------------------------------------------------------------------------------
-
-torch::Tensor ReadF32(const std::string& path, std::vector<int64_t> shape) {
-  const int64_t n = std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<>());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  auto t = torch::empty(shape, torch::kFloat32);
-  in.read(reinterpret_cast<char*>(t.data_ptr<float>()), n * 4);
-  if (in.gcount() != n * 4 || in.peek() != EOF) {
-    throw std::runtime_error(path + ": expected exactly " + std::to_string(n) + " float32 values");
-  }
-  return t;
-}
 
 struct Data {
   torch::Tensor x, y;
@@ -194,7 +38,8 @@ Data LoadData(const Options& o, bool w1) {
   const std::vector<int64_t> xs = w1 ? std::vector<int64_t>{4990, 10, 1} : std::vector<int64_t>{4096, 50, 8};
   const std::string prefix = w1 ? "w1" : "w2";
   if (!o.data_dir.empty()) {
-    return {ReadF32(o.data_dir + "/" + prefix + "_x.f32", xs), ReadF32(o.data_dir + "/" + prefix + "_y.f32", {xs[0]})};
+    return {ReadTensor(o.data_dir + "/" + prefix + "_x.f32", xs, torch::kFloat32),
+            ReadTensor(o.data_dir + "/" + prefix + "_y.f32", {xs[0]}, torch::kFloat32)};
   }
   std::mt19937 rng(static_cast<uint32_t>(o.seed));
   std::normal_distribution<float> noise(0.f, 0.1f);
@@ -369,7 +214,8 @@ void RunModel(const Options& o, const Workload& w) {
     for (auto& t : steady) t = n_train / t;
     EmitResult(o, "train_samples_per_s", "samples/s", steady, extra);
   }
-  if (w.w1 && w.specs[0].dropout == 0) return;  // W1b: training only (its predict is W1's)
+  // W1b and W2-128-bf16: training only (their predictions are W1's and W2-128's).
+  if ((w.w1 && w.specs[0].dropout == 0) || o.workload == "W2-128-bf16") return;
 
   const int64_t n_infer = o.infer_samples > 0 ? std::min(o.infer_samples, d.x.size(0)) : d.x.size(0);
   EmitResult(o, w.w1 ? "predict_b256_samples_per_s" : "infer_b256_samples_per_s", "samples/s",
@@ -409,8 +255,10 @@ void RunGemm(const Options& o) {
 }
 
 }  // namespace
+}  // namespace raw_bench
 
 int main(int argc, char** argv) {
+  using namespace raw_bench;
   const Options o = ParseArgs(argc, argv);
   ApplyThreads(o);
   EmitInfo(o);
@@ -420,8 +268,10 @@ int main(int argc, char** argv) {
     if (o.workload == "gemm") RunGemm(o);
     else if (o.workload == "W1") RunModel(o, {{{64, true, 0.2, 0}, {32, false, 0, 0.1}}, 32, true});
     else if (o.workload == "W1b") RunModel(o, {{{64, true}, {32, false}}, 32, true});
-    else if (o.workload == "W2-128") RunModel(o, {{{128, true}, {128, false}}, 64, false});
+    // W2-128-bf16: torch-lstm trains W2-128 in mixed_bfloat16; its raw peer is the float32 model.
+    else if (o.workload == "W2-128" || o.workload == "W2-128-bf16") RunModel(o, {{{128, true}, {128, false}}, 64, false});
     else if (o.workload == "W2-256") RunModel(o, {{{256, true}, {256, false}}, 64, false});
+    else if (o.workload == "W3") RunTextWorkload(o);
     else Usage("unknown workload " + o.workload);
   } catch (const c10::Error& e) {
     std::cerr << "tl_bench_raw: " << e.what_without_backtrace() << "\n";
