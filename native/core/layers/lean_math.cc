@@ -97,16 +97,27 @@ TL_ALWAYS_INLINE void OutputUpdate(int64_t n, const float* __restrict o, float* 
 }
 
 /// The plain LSTM's element-wise step with both activations vectorized, in one pass per row.
+// Peephole terms (when `peephole` [3, n] = w_i, w_f, w_o is given): before the gates are
+// activated, i and f see c(t-1); after the cell update, o sees c(t).
+TL_TARGET_CLONES void AddPeephole(int64_t n, const float* w, const float* c, float* z) {
+  for (int64_t j = 0; j < n; ++j) z[j] += w[j] * c[j];
+}
+
 TL_TARGET_CLONES void LstmCellFused(int64_t rows, int64_t n, GateActivation act, GateActivation ract, float* z,
-                                    int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh) {
+                                    int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh, const float* peephole) {
   for (int64_t r = 0; r < rows; ++r) {
     float* zr = z + r * ldz;
     float* cr = c + r * ldc;
     float* hr = h + r * ldh;
+    if (peephole) {
+      AddPeephole(n, peephole, cr, zr);
+      AddPeephole(n, peephole + n, cr, zr + n);
+    }
     ActivateRow(ract, zr, zr, 2 * n);  // i, f
     ActivateRow(act, zr + 2 * n, zr + 2 * n, n);
-    ActivateRow(ract, zr + 3 * n, zr + 3 * n, n);
     CellUpdate(n, zr, zr + n, zr + 2 * n, cr);
+    if (peephole) AddPeephole(n, peephole + 2 * n, cr, zr + 3 * n);
+    ActivateRow(ract, zr + 3 * n, zr + 3 * n, n);
     ActivateRow(act, cr, hr, n);  // h = act(c), then h *= o
     OutputUpdate(n, zr + 3 * n, hr);
   }
@@ -142,20 +153,25 @@ void FillRows(int64_t rows, int64_t n, const float* bias, float* c, int64_t ldc)
 }
 
 void LstmCell(int64_t rows, int64_t units, const RowActivation& activation, const RowActivation& recurrent_activation,
-              float* z, int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh) {
+              float* z, int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh, const float* peephole) {
   const int64_t n = units;
   if (activation.fused() && recurrent_activation.fused()) {
-    LstmCellFused(rows, n, *activation.fused(), *recurrent_activation.fused(), z, ldz, c, ldc, h, ldh);
+    LstmCellFused(rows, n, *activation.fused(), *recurrent_activation.fused(), z, ldz, c, ldc, h, ldh, peephole);
     return;
   }
   for (int64_t r = 0; r < rows; ++r) {
     float* zr = z + r * ldz;
     float* cr = c + r * ldc;
     float* hr = h + r * ldh;
+    if (peephole) {
+      AddPeephole(n, peephole, cr, zr);
+      AddPeephole(n, peephole + n, cr, zr + n);
+    }
     recurrent_activation.Apply(zr, zr, 2 * n);  // i, f
     activation.Apply(zr + 2 * n, zr + 2 * n, n);
-    recurrent_activation.Apply(zr + 3 * n, zr + 3 * n, n);
     CellUpdate(n, zr, zr + n, zr + 2 * n, cr);
+    if (peephole) AddPeephole(n, peephole + 2 * n, cr, zr + 3 * n);
+    recurrent_activation.Apply(zr + 3 * n, zr + 3 * n, n);
     activation.Apply(cr, hr, n);
     OutputUpdate(n, zr + 3 * n, hr);
   }

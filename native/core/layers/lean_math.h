@@ -44,9 +44,10 @@ void FillRows(int64_t rows, int64_t n, const float* bias, float* c, int64_t ldc)
 
 /// One LSTM step after the GEMMs, for `rows` rows: z [rows, 4H] holds the pre-activations of
 /// gates i, f, c~, o (Keras order; overwritten), c [rows, H] is c(t-1) in and c(t) out, h
-/// [rows, H] receives h(t). Leading dimensions in floats.
+/// [rows, H] receives h(t). Leading dimensions in floats. `peephole` (PeepholeLSTM; null for a
+/// plain LSTM) is [3, H]: w_i and w_f add w ⊙ c(t-1) to i and f, w_o adds w_o ⊙ c(t) to o.
 void LstmCell(int64_t rows, int64_t units, const RowActivation& activation, const RowActivation& recurrent_activation,
-              float* z, int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh);
+              float* z, int64_t ldz, float* c, int64_t ldc, float* h, int64_t ldh, const float* peephole = nullptr);
 
 /// An uninitialized contiguous float32 CPU tensor, without a trip through the dispatcher.
 at::Tensor EmptyFloat(at::IntArrayRef shape);

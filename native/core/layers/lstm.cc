@@ -162,6 +162,15 @@ bool Lstm::LeanForward(const at::Tensor& input, std::vector<at::Tensor>* out) co
   const at::Tensor x = input.contiguous();
   const int64_t batch = x.size(0), steps = x.size(1), features = x.size(2), units = spec_.units, width = 4 * units;
   const float* recurrent = recurrent_kernel_.data_ptr<float>();
+  // PeepholeLSTM: its three peephole weights as one [3, H] block (null for a plain LSTM).
+  at::Tensor peepholes;
+  {
+    c10::NoGradGuard no_grad;
+    peepholes = Peepholes();
+    if (peepholes.defined()) peepholes = peepholes.contiguous();
+  }
+  if (peepholes.defined() && peepholes.scalar_type() != at::kFloat) return false;
+  const float* peephole = peepholes.defined() ? peepholes.data_ptr<float>() : nullptr;
   // z [batch, steps, 4H]: the input projections of every step in one pass (bias included),
   // then each step adds h(t-1) @ recurrent_kernel to its slice; c and h [batch, H].
   const int64_t z_size = batch * steps * width;
@@ -180,7 +189,7 @@ bool Lstm::LeanForward(const at::Tensor& input, std::vector<at::Tensor>* out) co
     const int64_t t = spec_.go_backwards ? steps - 1 - s : s;
     float* zt = z + t * width;
     if (s > 0) lean::MatMulAdd(batch, width, units, h, units, recurrent, width, zt, ldz);
-    lean::LstmCell(batch, units, lean_act_, lean_ract_, zt, ldz, c, units, h, units);
+    lean::LstmCell(batch, units, lean_act_, lean_ract_, zt, ldz, c, units, h, units, peephole);
     if (seq) {
       for (int64_t b = 0; b < batch; ++b) std::memcpy(seq + (b * steps + s) * units, h + b * units, sizeof(float) * units);
     }

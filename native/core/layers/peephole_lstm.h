@@ -9,7 +9,8 @@
 //   h_t = o ⊙ σ(c_t)
 // LibTorch's fused at::lstm has no peepholes; on the CPU the fused kernel (kernels/fused_lstm.h,
 // FusedLstmOptions::peephole) trains and predicts it as it does the LSTM, elsewhere (or with
-// useCudnn=false) the cell loop runs.
+// useCudnn=false) the cell loop runs. Predicts of a few samples take the LSTM's lean loops
+// (Lstm::LeanForward with the peephole terms).
 #pragma once
 
 #include "lstm.h"
@@ -25,7 +26,6 @@ class PeepholeLstm : public Lstm {
  protected:
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
-  bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override { return false; }
   at::Tensor Peepholes() const override;
 
  private:
