@@ -5,9 +5,9 @@
  * `h_t = z * h_{t-1} + (1 - z) * hh`. `resetAfter: true` (Keras's default, the cuDNN/LibTorch
  * convention) applies the reset gate after the recurrent product and keeps two biases
  * (`[2, 3*units]`: input and recurrent); `resetAfter: false` applies it before and keeps one
- * (`[3*units]`, what tfjs supports). Training on the CPU runs a fused kernel with an analytic
- * backward for every form (both `resetAfter`, recurrent dropout, masks) when the activations are
- * ones it knows. Elsewhere, with `resetAfter`, tanh/sigmoid and no recurrent dropout the engine
+ * (`[3*units]`, what tfjs supports). On the CPU a fused kernel (an analytic backward for
+ * training, its forward for predict) runs every form (both `resetAfter`, recurrent dropout, masks)
+ * when the activations are ones it knows. Elsewhere, with `resetAfter`, tanh/sigmoid and no recurrent dropout the engine
  * runs LibTorch's fused `at::gru` (cuDNN on CUDA); otherwise the cell loop.
  */
 import type { ActivationIdentifier, ActivationName } from './activations.js';

@@ -1,4 +1,4 @@
-// LSTM inference without autograd (predict, evaluate) runs the fused CPU kernel's forward, with
+// LSTM and GRU inference without autograd (predict, evaluate) runs the fused CPU kernel's forward, with
 // the thread policy's batch partitions; the same layer forced to LibTorch's cell loop
 // (useCudnn=false) is its reference: outputs and states, masks, go_backwards, initial states,
 // Keras activations and Monte-Carlo dropout (same seed: the same draws) included.
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "spec_helpers.h"
+#include "recurrent_helpers.h"
 
 #include "compat.h"
 #include "layers/lstm.h"
@@ -69,6 +69,44 @@ TEST(InferenceKernel, MatchesTheCellLoopReference) {
       EXPECT_EQ(fused.last_kernel(), "fused CPU kernel");
       EXPECT_EQ(loop.last_kernel(), "cell loop");
       ExpectSame(a.tensors, b.tensors, "batch " + std::to_string(batch) + " variant " + std::to_string(variant));
+    }
+  }
+}
+
+TEST(InferenceKernel, GruMatchesTheCellLoopReference) {
+  for (bool reset_after : {true, false}) {
+    for (int64_t batch : {8, 64}) {
+      for (int variant = 0; variant < 5; ++variant) {
+        const int64_t units = batch == 64 ? 128 : 6, steps = batch == 64 ? 40 : 7;
+        GruSpec s = testing::GruS(units, reset_after);
+        if (variant == 2) {
+          s.activation = "relu";
+          s.recurrent_activation = "hard_sigmoid";
+        }
+        s.return_sequences = variant != 1;
+        s.return_state = variant == 1 || variant == 4;
+        s.go_backwards = variant == 1 || variant == 3;
+        GruSpec loop_spec = s;
+        loop_spec.use_cudnn = UseFused::kNever;
+        Gru fused(s, {steps, 4}), loop(loop_spec, {steps, 4});
+        auto x = at::randn({batch, steps, 4}, compat::MakeCpuGenerator(19));
+        std::vector<at::Tensor> in = {x};
+        if (variant == 4) in.push_back(at::randn({batch, units}, compat::MakeCpuGenerator(20)));
+        at::Tensor mask;
+        if (variant == 3) {
+          mask = at::ones({batch, steps}, at::kBool);
+          mask.index_put_({1, at::indexing::Slice(4, steps)}, false);  // right-padded
+          mask.index_put_({3, 0}, false);                           // a hole at the start
+        }
+        c10::NoGradGuard no_grad;
+        auto a = fused.Call(in, {mask}, ForwardContext{});
+        auto b = loop.Call(in, {mask}, ForwardContext{});
+        EXPECT_EQ(fused.last_kernel(), "fused CPU kernel");
+        EXPECT_EQ(loop.last_kernel(), "cell loop");
+        ExpectSame(a.tensors, b.tensors,
+                   "GRU resetAfter " + std::to_string(reset_after) + " batch " + std::to_string(batch) + " variant " +
+                       std::to_string(variant));
+      }
     }
   }
 }

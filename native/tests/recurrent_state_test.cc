@@ -243,10 +243,10 @@ TEST(Recurrent, LeanLoopsMatchTheGeneralCall) {
 TEST(Recurrent, SummaryNamesTheKernelAndWhy) {
   auto gru = Gru(GruS(3, false), {4, 2}).Describe();
   EXPECT_EQ(gru.kernel->training, "fused CPU kernel, analytic backward (CPU; cell loop elsewhere)");
-  EXPECT_EQ(gru.kernel->reason, "resetAfter=false needs the cell loop (except CPU training: the fused CPU kernel)");
+  EXPECT_EQ(gru.kernel->reason, "resetAfter=false needs the cell loop (except on the CPU: the fused CPU kernel)");
   EXPECT_EQ(gru.params, 2 * 9 + 3 * 9 + 9);
   auto fused = Gru(GruS(3, true), {4, 2}).Describe();
-  EXPECT_EQ(fused.kernel->inference, "fused at::gru");
+  EXPECT_EQ(fused.kernel->inference, "fused CPU kernel (CPU; fused at::gru elsewhere)");
   EXPECT_EQ(fused.params, 2 * 9 + 3 * 9 + 18);
   EXPECT_EQ(SimpleRnn(RnnS(3, "relu"), {4, 2}).Describe().kernel->training, "fused at::rnn_relu");
   auto peephole = PeepholeLstm(LstmS(3), {4, 2}).Describe();

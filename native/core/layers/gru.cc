@@ -2,6 +2,7 @@
 
 #include <c10/core/GradMode.h>
 
+#include "../autocast_pause.h"
 #include "../compat.h"
 #include "../errors.h"
 #include "../initializers.h"
@@ -16,22 +17,6 @@ at::Tensor ToTorchGateOrder(const at::Tensor& w, int64_t units, int64_t dim) {
   return at::cat({w.narrow(dim, units, units), w.narrow(dim, 0, units), w.narrow(dim, 2 * units, units)}, dim);
 }
 
-/// Turns the calling thread's CPU autocast off for its lifetime (the fused kernel's own GEMMs
-/// decide the precision; autocast must not re-cast its operands), then back on.
-class CpuAutocastPause {
- public:
-  CpuAutocastPause() : was_on_(compat::AutocastEnabled(at::kCPU)) {
-    if (was_on_) compat::SetAutocast(at::kCPU, false, at::kBFloat16);
-  }
-  ~CpuAutocastPause() {
-    if (was_on_) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
-  }
-  CpuAutocastPause(const CpuAutocastPause&) = delete;
-  CpuAutocastPause& operator=(const CpuAutocastPause&) = delete;
-
- private:
-  bool was_on_;
-};
 
 }  // namespace
 
@@ -82,10 +67,25 @@ std::string Gru::TrainingKernelName() const {
   return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
 }
 
+std::string Gru::InferenceKernelName() const { return fused_activations_ ? "fused CPU kernel" : ""; }
+
 bool Gru::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
                             const ForwardContext& ctx, Run* run) const {
   // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
-  if (!ctx.training || !c10::GradMode::is_enabled() || !fused_activations_) return false;
+  if (!ctx.training || !c10::GradMode::is_enabled()) return false;
+  return RunCpuKernel(input, mask, states, ctx, run);
+}
+
+bool Gru::RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                             const ForwardContext& ctx, Run* run) const {
+  // Without autograd (predict, evaluate; Monte-Carlo dropout included), float32 GEMMs, as the LSTM.
+  if (c10::GradMode::is_enabled() || compat::AutocastEnabled(at::kCPU)) return false;
+  return RunCpuKernel(input, mask, states, ctx, run);
+}
+
+bool Gru::RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                       const ForwardContext& ctx, Run* run) const {
+  if (!fused_activations_) return false;
   if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
   FusedGruOptions o;
   o.activation = fused_activations_->first;
@@ -94,8 +94,9 @@ bool Gru::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, con
   o.go_backwards = spec_.go_backwards;
   o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
   o.workspace = workspace_;
-  const int64_t batch = input.size(0), units = spec_.units;
-  o.partitions = BatchPartitions(batch, batch * 3 * units * (input_dim() + units));
+  const int64_t batch = input.size(0), units = spec_.units, step = batch * 3 * units * (input_dim() + units);
+  o.partitions = c10::GradMode::is_enabled() ? BatchPartitions(batch, step)
+                                              : InferencePartitions(batch, input.size(1), step);
   const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
   // The loop's layouts [batch, 1 or 3, n] -> the kernel's [batch, n] or [3, batch, n].
   if (drop.input.defined()) {

@@ -56,8 +56,16 @@ class Gru : public Recurrent {
   bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
                          const ForwardContext& ctx, Run* run) const override;
   std::string TrainingKernelName() const override;
+  /// Inference without autograd on the CPU: the same kernel's forward (float32 GEMMs, the
+  /// thread policy's partitions: threads.h InferencePartitions), as the LSTM does.
+  bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                          const ForwardContext& ctx, Run* run) const override;
+  std::string InferenceKernelName() const override;
 
  private:
+  /// The fused CPU kernel over this call (training or inference), when it applies.
+  bool RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                    const ForwardContext& ctx, Run* run) const;
   at::Tensor InputBias() const;
   at::Tensor RecurrentBias() const;
 

@@ -5,6 +5,7 @@
 
 #include <c10/core/GradMode.h>
 
+#include "../autocast_pause.h"
 #include "../compat.h"
 #include "../threads.h"
 
@@ -121,16 +122,8 @@ bool Lstm::RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const s
   if (mask.defined()) o.step_mask = mask;
   std::vector<at::Tensor> r;
   {
-    // The kernel's own GEMMs decide the precision; autocast must not re-cast its operands.
-    const bool autocast = compat::AutocastEnabled(at::kCPU);
-    if (autocast) compat::SetAutocast(at::kCPU, false, at::kBFloat16);
-    try {
-      r = FusedLstm(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], states[1], o);
-    } catch (...) {
-      if (autocast) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
-      throw;
-    }
-    if (autocast) compat::SetAutocast(at::kCPU, true, at::kBFloat16);
+    const CpuAutocastPause pause;
+    r = FusedLstm(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], states[1], o);
   }
   run->sequence = r[0];
   run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
