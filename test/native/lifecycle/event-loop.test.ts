@@ -197,7 +197,7 @@ describe('dispose during fit', () => {
 });
 
 describe('memory', () => {
-  it('RSS stays bounded over 300 predicts and 20 fits of fresh, disposed models', async () => {
+  it('RSS stays bounded over 310 predicts and 19 fits of fresh, disposed models', async () => {
     // One timestep of 1000 features: every call copies megabytes, so a per-call leak shows.
     const features = 1000;
     const make = () => {
@@ -220,11 +220,21 @@ describe('memory', () => {
     };
     await predicts(30);
     await fits(3);
-    const base = process.memoryUsage().rss;
-    await predicts(270);
-    await fits(17);
-    const grown = (process.memoryUsage().rss - base) / 2 ** 20;
-    expect(grown).toBeLessThan(150);
+    // RSS moves in steps that are not leaks (a malloc arena for another pool thread, glibc
+    // raising its mmap threshold after a large free): a leak grows in every segment, since
+    // every call copies megabytes. So: 4 segments of 70 predicts and 4 fits (~140 MB of
+    // copies each); at least one of them must stay flat, and all of them together bounded.
+    const mb = () => process.memoryUsage().rss / 2 ** 20;
+    const base = mb();
+    const growth: number[] = [];
+    for (let s = 0; s < 4; s++) {
+      const before = mb();
+      await predicts(70);
+      await fits(4);
+      growth.push(mb() - before);
+    }
+    expect(Math.min(...growth)).toBeLessThan(20);
+    expect(mb() - base).toBeLessThan(400);
     predictor.dispose();
   });
 });
