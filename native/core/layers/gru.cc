@@ -1,13 +1,8 @@
 #include "gru.h"
 
-#include <c10/core/GradMode.h>
-
-#include "../autocast_pause.h"
-#include "../compat.h"
 #include "../errors.h"
 #include "../initializers.h"
 #include "../scalar_activations.h"
-#include "../threads.h"
 
 namespace tl {
 namespace {
@@ -63,56 +58,19 @@ Gru::Gru(const GruSpec& spec, const Shape& input_shape)
   if (spec.use_cudnn != UseFused::kNever && a && r) fused_activations_ = std::make_pair(*a, *r);
 }
 
-std::string Gru::TrainingKernelName() const {
-  return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
-}
-
-std::string Gru::InferenceKernelName() const { return fused_activations_ ? "fused CPU kernel" : ""; }
-
-bool Gru::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                            const ForwardContext& ctx, Run* run) const {
-  // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
-  if (!ctx.training || !c10::GradMode::is_enabled()) return false;
-  return RunCpuKernel(input, mask, states, ctx, run);
-}
-
-bool Gru::RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                             const ForwardContext& ctx, Run* run) const {
-  // Without autograd (predict, evaluate; Monte-Carlo dropout included), float32 GEMMs, as the LSTM.
-  if (c10::GradMode::is_enabled() || compat::AutocastEnabled(at::kCPU)) return false;
-  return RunCpuKernel(input, mask, states, ctx, run);
-}
-
-bool Gru::RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                       const ForwardContext& ctx, Run* run) const {
-  if (!fused_activations_) return false;
-  if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
+std::vector<at::Tensor> Gru::RunCpuKernel(const CpuKernelCall& call) const {
   FusedGruOptions o;
   o.activation = fused_activations_->first;
   o.recurrent_activation = fused_activations_->second;
   o.reset_after = spec_.reset_after;
   o.go_backwards = spec_.go_backwards;
-  o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
+  o.precision = call.precision;
+  o.input_mask = call.input_mask;
+  o.recurrent_mask = call.recurrent_mask;
+  o.step_mask = call.mask;
   o.workspace = workspace_;
-  const int64_t batch = input.size(0), units = spec_.units, step = batch * 3 * units * (input_dim() + units);
-  o.partitions = c10::GradMode::is_enabled() ? BatchPartitions(batch, step)
-                                              : InferencePartitions(batch, input.size(1), step);
-  const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
-  // The loop's layouts [batch, 1 or 3, n] -> the kernel's [batch, n] or [3, batch, n].
-  if (drop.input.defined()) {
-    o.input_mask = drop.input.size(1) == 1 ? drop.input.squeeze(1) : drop.input.permute({1, 0, 2}).contiguous();
-  }
-  if (drop.recurrent.defined()) o.recurrent_mask = drop.recurrent.permute({1, 0, 2}).contiguous();
-  if (mask.defined()) o.step_mask = mask;
-  std::vector<at::Tensor> r;
-  {
-    const CpuAutocastPause pause;
-    r = FusedGru(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], o);
-  }
-  run->sequence = r[0];
-  run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
-  run->states = {r[1]};
-  return true;
+  o.partitions = call.partitions;
+  return FusedGru(call.input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), call.states[0], o);
 }
 
 at::Tensor Gru::InputBias() const {

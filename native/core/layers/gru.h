@@ -51,21 +51,12 @@ class Gru : public Recurrent {
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
   bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
-  /// Training on the CPU: the fused kernel with an analytic backward (kernels/fused_gru.h) for
-  /// every activation it knows, either reset_after, with dropout, recurrent dropout and any mask.
-  bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                         const ForwardContext& ctx, Run* run) const override;
-  std::string TrainingKernelName() const override;
-  /// Inference without autograd on the CPU: the same kernel's forward (float32 GEMMs, the
-  /// thread policy's partitions: threads.h InferencePartitions), as the LSTM does.
-  bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                          const ForwardContext& ctx, Run* run) const override;
-  std::string InferenceKernelName() const override;
+  /// On the CPU (training and inference): the fused kernel (kernels/fused_gru.h) for every
+  /// activation it knows, either reset_after, with dropout, recurrent dropout and any mask.
+  bool HasCpuKernel() const override { return fused_activations_.has_value(); }
+  std::vector<at::Tensor> RunCpuKernel(const CpuKernelCall& call) const override;
 
  private:
-  /// The fused CPU kernel over this call (training or inference), when it applies.
-  bool RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                    const ForwardContext& ctx, Run* run) const;
   at::Tensor InputBias() const;
   at::Tensor RecurrentBias() const;
 

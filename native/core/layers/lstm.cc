@@ -5,10 +5,6 @@
 
 #include <c10/core/GradMode.h>
 
-#include "../autocast_pause.h"
-#include "../compat.h"
-#include "../threads.h"
-
 #include "../activations.h"
 #include "../errors.h"
 #include "../initializers.h"
@@ -78,57 +74,20 @@ Recurrent::FusedResult Lstm::RunFused(const at::Tensor& input, const at::Tensor&
   return {std::get<0>(result), {std::get<1>(result).squeeze(0), std::get<2>(result).squeeze(0)}};
 }
 
-std::string Lstm::TrainingKernelName() const {
-  return fused_activations_ ? "fused CPU kernel, analytic backward" : "";
-}
-
-std::string Lstm::InferenceKernelName() const { return fused_activations_ ? "fused CPU kernel" : ""; }
-
-bool Lstm::RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                             const ForwardContext& ctx, Run* run) const {
-  // Training with gradients, float32 on the CPU (bf16 GEMMs under a mixed_bfloat16 autocast).
-  if (!ctx.training || !c10::GradMode::is_enabled()) return false;
-  return RunCpuKernel(input, mask, states, ctx, run);
-}
-
-bool Lstm::RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                              const ForwardContext& ctx, Run* run) const {
-  // Without autograd (predict, evaluate; Monte-Carlo dropout included), float32 GEMMs: under a
-  // mixed_bfloat16 autocast inference stays with LibTorch's kernel, as before.
-  if (c10::GradMode::is_enabled() || compat::AutocastEnabled(at::kCPU)) return false;
-  return RunCpuKernel(input, mask, states, ctx, run);
-}
-
-bool Lstm::RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                        const ForwardContext& ctx, Run* run) const {
-  if (!fused_activations_) return false;
-  if (!input.device().is_cpu() || input.scalar_type() != at::kFloat || kernel_.scalar_type() != at::kFloat) return false;
+std::vector<at::Tensor> Lstm::RunCpuKernel(const CpuKernelCall& call) const {
   FusedLstmOptions o;
   o.activation = fused_activations_->first;
   o.recurrent_activation = fused_activations_->second;
   o.go_backwards = spec_.go_backwards;
-  o.precision = compat::AutocastEnabled(at::kCPU) ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32;
+  o.precision = call.precision;
+  o.input_mask = call.input_mask;
+  o.recurrent_mask = call.recurrent_mask;
+  o.step_mask = call.mask;
   o.workspace = workspace_;
+  o.partitions = call.partitions;
   o.peephole = Peepholes();
-  const int64_t batch = input.size(0), step = batch * 4 * spec_.units * (input_dim() + spec_.units);
-  o.partitions = c10::GradMode::is_enabled() ? BatchPartitions(batch, step)
-                                              : InferencePartitions(batch, input.size(1), step);
-  const DropoutMasks drop = DrawDropoutMasks(input.size(0), ctx);
-  // The loop's layouts [batch, 1 or 4, n] -> the kernel's [batch, n] or [4, batch, n].
-  if (drop.input.defined()) {
-    o.input_mask = drop.input.size(1) == 1 ? drop.input.squeeze(1) : drop.input.permute({1, 0, 2}).contiguous();
-  }
-  if (drop.recurrent.defined()) o.recurrent_mask = drop.recurrent.permute({1, 0, 2}).contiguous();
-  if (mask.defined()) o.step_mask = mask;
-  std::vector<at::Tensor> r;
-  {
-    const CpuAutocastPause pause;
-    r = FusedLstm(input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), states[0], states[1], o);
-  }
-  run->sequence = r[0];
-  run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
-  run->states = {r[1], r[2]};
-  return true;
+  return FusedLstm(call.input, kernel_, recurrent_kernel_, spec_.use_bias ? bias_ : at::Tensor(), call.states[0],
+                   call.states[1], o);
 }
 
 at::Tensor Lstm::Project(const at::Tensor& x, const at::Tensor& dropout_mask) const {

@@ -34,23 +34,14 @@ class Lstm : public Recurrent {
   std::vector<at::Tensor> Step(const at::Tensor& projected, const std::vector<at::Tensor>& states,
                                const at::Tensor& recurrent_mask) const override;
   bool LeanForward(const at::Tensor& x, std::vector<at::Tensor>* out) const override;
-  /// Training on the CPU: the fused kernel with an analytic backward (kernels/fused_lstm.h) for
-  /// every activation it knows, with dropout, recurrent dropout and any mask.
-  bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                         const ForwardContext& ctx, Run* run) const override;
-  std::string TrainingKernelName() const override;
-  /// Inference without autograd on the CPU: the same kernel's forward (float32 GEMMs, the
-  /// thread policy's partitions: threads.h InferencePartitions) beats LibTorch's per-op at::lstm.
-  bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                          const ForwardContext& ctx, Run* run) const override;
-  std::string InferenceKernelName() const override;
+  /// On the CPU (training and inference): the fused kernel (kernels/fused_lstm.h) for every
+  /// activation it knows, with dropout, recurrent dropout, any mask and peepholes.
+  bool HasCpuKernel() const override { return fused_activations_.has_value(); }
+  std::vector<at::Tensor> RunCpuKernel(const CpuKernelCall& call) const override;
 
   /// The peephole weights [3, units] (w_i, w_f, w_o) the fused CPU kernel adds (PeepholeLSTM);
   /// undefined: none (the plain LSTM).
   virtual at::Tensor Peepholes() const { return {}; }
-  /// The fused CPU kernel over this call (training or inference), when it applies.
-  bool RunCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                    const ForwardContext& ctx, Run* run) const;
 
   LstmSpec spec_;
   Activation act_, ract_;

@@ -2,10 +2,17 @@
 
 #include <tuple>
 
+#include "../autocast_pause.h"
+#include "../compat.h"
 #include "../errors.h"
+#include "../threads.h"
 
 namespace tl {
 namespace {
+
+// What the summary calls a layer's own CPU kernel in training and in inference.
+constexpr const char* kCpuTrainingKernel = "fused CPU kernel, analytic backward";
+constexpr const char* kCpuInferenceKernel = "fused CPU kernel";
 
 std::string FormatDouble(double v) {
   std::string s = std::to_string(v);
@@ -127,14 +134,7 @@ LayerOutput Recurrent::Call(const std::vector<at::Tensor>& inputs, const std::ve
     if (mask.all().item<bool>()) mask = at::Tensor();  // nothing masked: the plain call
   }
   Run run;
-  if (RunTrainingKernel(input, mask, states, ctx, &run)) {
-    last_kernel_ = TrainingKernelName();
-    return Finish(std::move(run), masks);
-  }
-  if (RunInferenceKernel(input, mask, states, ctx, &run)) {
-    last_kernel_ = InferenceKernelName();
-    return Finish(std::move(run), masks);
-  }
+  if (TryCpuKernel(input, mask, states, ctx, &run)) return Finish(std::move(run), masks);
   bool fused = UsesFused(ctx.training);
   at::Tensor lengths;
   if (fused && mask.defined()) {
@@ -252,6 +252,41 @@ Recurrent::Run Recurrent::RunLoop(const at::Tensor& input, const at::Tensor& mas
   return run;
 }
 
+bool Recurrent::TryCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                             const ForwardContext& ctx, Run* run) {
+  if (!HasCpuKernel() || !input.device().is_cpu() || input.scalar_type() != at::kFloat) return false;
+  const bool grad = c10::GradMode::is_enabled(), autocast = compat::AutocastEnabled(at::kCPU);
+  // Training with autograd; or inference without it, where a mixed_bfloat16 autocast stays with
+  // LibTorch's kernel. (Autograd in inference mode, as gradients() asks, takes LibTorch's too.)
+  if (grad ? !ctx.training : autocast) return false;
+  const int64_t batch = input.size(0), units = options_.units;
+  const int64_t step = batch * gates_ * units * (input_dim() + units);  // multiply-adds of one step
+  const DropoutMasks drop = DrawDropoutMasks(batch, ctx);
+  CpuKernelCall call{input,
+                     mask,
+                     states,
+                     at::Tensor(),
+                     at::Tensor(),
+                     autocast ? GemmPrecision::kBFloat16 : GemmPrecision::kFloat32,
+                     grad ? BatchPartitions(batch, step) : InferencePartitions(batch, input.size(1), step)};
+  // The loop's layouts [batch, 1 or gates, n] -> the kernels' [batch, n] or [gates, batch, n].
+  if (drop.input.defined()) {
+    call.input_mask = drop.input.size(1) == 1 ? drop.input.squeeze(1) : drop.input.permute({1, 0, 2}).contiguous();
+  }
+  if (drop.recurrent.defined()) call.recurrent_mask = drop.recurrent.permute({1, 0, 2}).contiguous();
+  std::vector<at::Tensor> r;
+  {
+    const CpuAutocastPause pause;  // the kernel's own GEMMs decide the precision
+    r = RunCpuKernel(call);
+  }
+  run->sequence = r[0];
+  // Masked: the kernel's last output repeats the last valid step's, as Keras reports it.
+  run->last = mask.defined() ? r[0].select(1, r[0].size(1) - 1) : r[1];
+  run->states.assign(r.begin() + 1, r.end());
+  last_kernel_ = grad ? kCpuTrainingKernel : kCpuInferenceKernel;
+  return true;
+}
+
 Recurrent::DropoutMasks Recurrent::DrawDropoutMasks(int64_t batch, const ForwardContext& ctx) const {
   // Keras: with recurrent dropout every gate block draws its own masks (implementation 1).
   const int64_t mask_blocks = options_.recurrent_dropout > 0 ? gates_ : 1;
@@ -312,23 +347,19 @@ LayerInfo Recurrent::Describe() const {
   const std::string fused = FusedName();
   const std::string loop = "cell loop";
   KernelChoice k;
-  const std::string trainer = TrainingKernelName();
-  k.training = !trainer.empty() ? trainer + " (CPU; " + (UsesFused(true) ? fused : loop) + " elsewhere)"
-                                : (UsesFused(true) ? fused : loop);
-  const std::string inferer = InferenceKernelName();
-  k.inference = !inferer.empty() ? inferer + " (CPU; " + (UsesFused(false) ? fused : loop) + " elsewhere)"
-                                 : (UsesFused(false) ? fused : loop);
-  // The layer's own CPU kernels (when it has them) run what LibTorch's fused kernel cannot.
-  const std::string cpu_training = trainer.empty()   ? ""
-                                   : inferer.empty() ? " (except CPU training: the fused CPU kernel)"
-                                                     : " (except on the CPU: the fused CPU kernel)";
+  const bool cpu = HasCpuKernel();
+  const std::string elsewhere_training = UsesFused(true) ? fused : loop, elsewhere = UsesFused(false) ? fused : loop;
+  k.training = cpu ? std::string(kCpuTrainingKernel) + " (CPU; " + elsewhere_training + " elsewhere)" : elsewhere_training;
+  k.inference = cpu ? std::string(kCpuInferenceKernel) + " (CPU; " + elsewhere + " elsewhere)" : elsewhere;
+  // The layer's own CPU kernel (when it has one) runs what LibTorch's fused kernel cannot.
+  const std::string cpu_note = cpu ? " (except on the CPU: the fused CPU kernel)" : "";
   if (options_.use_cudnn == UseFused::kNever) {
     k.reason = "useCudnn=false";
   } else if (!fused_blocker_.empty()) {
-    k.reason = fused_blocker_ + " needs the cell loop" + cpu_training;
+    k.reason = fused_blocker_ + " needs the cell loop" + cpu_note;
   } else if (options_.recurrent_dropout > 0) {
     k.reason = "recurrentDropout=" + FormatDouble(options_.recurrent_dropout) + " needs the cell loop in training" +
-               cpu_training;
+               cpu_note;
   } else {
     k.reason = FusedConditions() + " without recurrent dropout";
   }
@@ -336,7 +367,7 @@ LayerInfo Recurrent::Describe() const {
     // Masks are data: the rule, since the kernel is chosen per batch.
     k.reason += "; masked input: right-padded masks keep the fused kernel (packed sequences), any other mask "
                 "forces the cell loop";
-    if (!trainer.empty() || !inferer.empty()) k.reason += " (the fused CPU kernel takes any mask)";
+    if (cpu) k.reason += " (the fused CPU kernel takes any mask)";
   }
   info.kernel = k;
   return info;

@@ -11,6 +11,7 @@
 
 #include <c10/core/GradMode.h>
 
+#include "../kernels/gemm.h"
 #include "layer.h"
 
 namespace tl {
@@ -155,24 +156,25 @@ class Recurrent : public Layer {
     at::Tensor input, recurrent;
   };
   DropoutMasks DrawDropoutMasks(int64_t batch, const ForwardContext& ctx) const;
-  /// A training kernel with an analytic backward for this layer's math (any mask, dropout,
-  /// non-default activations): runs it and returns true, or returns false when it does not
-  /// apply (the caller then runs LibTorch's fused kernel or the cell loop).
-  virtual bool RunTrainingKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
-                                 const ForwardContext& ctx, Run* run) const {
-    return false;
-  }
-  /// The training kernel's name for the summary when it applies on CPU ("": none).
-  virtual std::string TrainingKernelName() const { return ""; }
-  /// Inference without autograd (predict, evaluate) through a CPU kernel of this layer's own,
-  /// with the library's thread policy (threads.h InferencePartitions): runs it and returns true, or
-  /// returns false when none applies (then LibTorch's fused kernel or the cell loop).
-  virtual bool RunInferenceKernel(const at::Tensor& input, const at::Tensor& mask,
-                                  const std::vector<at::Tensor>& states, const ForwardContext& ctx, Run* run) const {
-    return false;
-  }
-  /// The inference kernel's name for the summary when it applies on CPU ("": none).
-  virtual std::string InferenceKernelName() const { return ""; }
+  /// One call of a layer's own CPU kernel, as the base prepares it (TryCpuKernel).
+  struct CpuKernelCall {
+    const at::Tensor& input;                // [batch, time, features], float32 on the CPU
+    const at::Tensor& mask;                 // [batch, time] bool; undefined: every step counts
+    const std::vector<at::Tensor>& states;  // initial states [batch, units]
+    /// Dropout in the fused kernels' layouts: [batch, n] (one mask for every gate) or
+    /// [gates, batch, n] (one per gate); undefined: none.
+    at::Tensor input_mask, recurrent_mask;
+    GemmPrecision precision;
+    int partitions;  // the thread policy's batch split (threads.h)
+  };
+  /// Whether this layer has a fused CPU kernel of its own (an analytic backward; any mask,
+  /// dropout, the activations it knows), decided at build. The base runs it in training with
+  /// autograd (bf16 GEMMs under a mixed_bfloat16 autocast) and, without autograd, in inference
+  /// (float32 GEMMs) on float32 CPU inputs; LibTorch's fused kernel or the cell loop otherwise.
+  virtual bool HasCpuKernel() const { return false; }
+  /// Runs that kernel (autocast is paused around it): {sequence [batch, time, units], the
+  /// final states...} as the kernels return them.
+  virtual std::vector<at::Tensor> RunCpuKernel(const CpuKernelCall& call) const { return {}; }
 
   /// x [batch, time, F] times kernel [F, gates * n] (+ bias), with an optional dropout mask
   /// [batch, 1 or gates, F] (one per gate block: Keras implementation 1).
@@ -192,6 +194,10 @@ class Recurrent : public Layer {
  private:
   /// The layer's outputs from a run: the stateful carry, return_sequences/return_state, the mask.
   LayerOutput Finish(Run run, const std::vector<at::Tensor>& masks);
+  /// The layer's own CPU kernel over this call when it applies (see HasCpuKernel): true with
+  /// `run` filled and last_kernel() named, or false.
+  bool TryCpuKernel(const at::Tensor& input, const at::Tensor& mask, const std::vector<at::Tensor>& states,
+                    const ForwardContext& ctx, Run* run);
   Run RunFusedPadded(const at::Tensor& x, const std::vector<at::Tensor>& states) const;
   Run RunFusedPacked(const at::Tensor& x, const at::Tensor& lengths, const std::vector<at::Tensor>& states) const;
   Run RunLoop(const at::Tensor& x, const at::Tensor& mask, const std::vector<at::Tensor>& states,
