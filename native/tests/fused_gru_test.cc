@@ -11,10 +11,17 @@
 #include "activations.h"
 #include "compat.h"
 #include "errors.h"
+#include "fused_kernel_test_helpers.h"
 #include "kernels/fused_gru.h"
 
 namespace tl {
 namespace {
+
+using fused_test::DropMask;
+using fused_test::Grads;
+using fused_test::Group;
+using fused_test::Leaf;
+using fused_test::Loss;
 
 struct Case {
   int64_t batch = 3, steps = 7, features = 5, units = 7;
@@ -44,11 +51,6 @@ struct Inputs {
   }
 };
 
-at::Tensor Leaf(at::Tensor t) { return t.set_requires_grad(true); }
-
-/// Scaled inverted-dropout mask (0 or 1/keep), keep probability 0.7.
-at::Tensor DropMask(at::IntArrayRef shape, at::Generator& gen) { return at::empty(shape).bernoulli_(0.7, gen).div_(0.7); }
-
 Inputs MakeInputs(const Case& c, uint64_t seed) {
   auto gen = compat::MakeCpuGenerator(seed);
   const int64_t b = c.batch, t = c.steps, f = c.features, h = c.units;
@@ -77,12 +79,6 @@ Inputs MakeInputs(const Case& c, uint64_t seed) {
     o.step_mask.select(1, c.go_backwards ? t - 1 : 0).fill_(false);  // a masked first step
   }
   return in;
-}
-
-/// Mask group g of a [B, W] / [3, B, W] mask (undefined stays undefined).
-at::Tensor Group(const at::Tensor& mask, int g) {
-  if (!mask.defined()) return {};
-  return mask.dim() == 2 ? mask : mask.select(0, g);
 }
 
 /// The Keras recurrence with plain autograd ops, one gate block (z, r, h) at a time.
@@ -138,41 +134,15 @@ std::vector<at::Tensor> Reference(const Inputs& in, const std::string& activatio
   return {at::stack(outputs, 1), h};
 }
 
-/// A scalar that reaches every output with its own weights.
-at::Tensor Loss(const std::vector<at::Tensor>& out, uint64_t seed) {
-  auto gen = compat::MakeCpuGenerator(seed);
-  at::Tensor loss = at::zeros({});
-  for (const auto& o : out) loss = loss + (o * at::randn(o.sizes(), gen)).sum();
-  return loss;
-}
-
-std::vector<at::Tensor> Grads(const Inputs& in, const at::Tensor& loss) {
-  const auto leaves = in.Differentiable();
-  for (const auto& t : leaves) t.mutable_grad() = at::Tensor();
-  loss.backward();
-  std::vector<at::Tensor> grads;
-  for (const auto& t : leaves) grads.push_back(t.grad().clone());
-  return grads;
-}
+fused_test::Tolerance Tol(const Case& c) { return {c.rtol, c.atol, c.scale_tol, true}; }
 
 /// "" when `got` matches `want` within the case's tolerance, else why not.
 std::string Mismatch(const at::Tensor& got, const at::Tensor& want, const Case& c) {
-  if (!got.defined()) return "undefined";
-  if (got.sizes() != want.sizes()) return "shape " + c10::str(got.sizes()) + " vs " + c10::str(want.sizes());
-  const double diff = (got - want).abs().max().item<double>(), scale = want.abs().max().item<double>();
-  if (c.scale_tol > 0) {
-    if (diff <= c.scale_tol * scale) return "";
-  } else if (at::allclose(got, want, c.rtol, c.atol * std::max(1.0, scale))) {
-    // float32 rounding: atol grows with the tensor's scale (unbounded activations such as
-    // "linear" reach |values| ~100, where sums that cancel to ~0 keep absolute errors ~1e-5).
-    return "";
-  }
-  return "max |diff| " + std::to_string(diff) + " vs max |want| " + std::to_string(scale);
+  return fused_test::Mismatch(got, want, Tol(c));
 }
 
 void ExpectClose(const at::Tensor& got, const at::Tensor& want, const Case& c, const std::string& what) {
-  const std::string why = Mismatch(got, want, c);
-  EXPECT_TRUE(why.empty()) << what << ": " << why;
+  fused_test::ExpectClose(got, want, Tol(c), what);
 }
 
 void ExpectMatchesReference(const Case& c, uint64_t seed = 1) {

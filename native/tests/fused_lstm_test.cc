@@ -7,12 +7,19 @@
 #include "activations.h"
 #include "compat.h"
 #include "errors.h"
+#include "fused_kernel_test_helpers.h"
 #include "kernels/fused_lstm.h"
 #include "kernels/gemm.h"
 #include "layers/lstm_loop.h"
 
 namespace tl {
 namespace {
+
+using fused_test::DropMask;
+using fused_test::Grads;
+using fused_test::Group;
+using fused_test::Leaf;
+using fused_test::Loss;
 
 struct Case {
   int64_t batch = 3, steps = 7, features = 5, units = 13;
@@ -40,13 +47,6 @@ struct Inputs {
     return out;
   }
 };
-
-at::Tensor Leaf(at::Tensor t) { return t.set_requires_grad(true); }
-
-/// Scaled inverted-dropout mask (0 or 1/keep), keep probability 0.7.
-at::Tensor DropMask(at::IntArrayRef shape, at::Generator& gen) {
-  return at::empty(shape).bernoulli_(0.7, gen).div_(0.7);
-}
 
 Inputs MakeInputs(const Case& c, uint64_t seed) {
   auto gen = compat::MakeCpuGenerator(seed);
@@ -76,12 +76,6 @@ Inputs MakeInputs(const Case& c, uint64_t seed) {
     o.step_mask.select(1, c.go_backwards ? t - 1 : 0).fill_(false);  // a masked first step
   }
   return in;
-}
-
-/// Mask group g of a [B, W] / [4, B, W] mask (undefined stays undefined).
-at::Tensor Group(const at::Tensor& mask, int g) {
-  if (!mask.defined()) return {};
-  return mask.dim() == 2 ? mask : mask.select(0, g);
 }
 
 /// The Keras recurrence with plain autograd ops, one gate block at a time.
@@ -123,38 +117,10 @@ std::vector<at::Tensor> Reference(const Inputs& in, const std::string& activatio
   return {at::stack(outputs, 1), h, c};
 }
 
-/// A scalar that reaches every output with its own weights.
-at::Tensor Loss(const std::vector<at::Tensor>& out, uint64_t seed) {
-  auto gen = compat::MakeCpuGenerator(seed);
-  at::Tensor loss = at::zeros({});
-  for (const auto& o : out) loss = loss + (o * at::randn(o.sizes(), gen)).sum();
-  return loss;
-}
-
-std::vector<at::Tensor> Grads(const Inputs& in, const at::Tensor& loss) {
-  const auto leaves = in.Differentiable();
-  for (const auto& t : leaves) t.mutable_grad() = at::Tensor();
-  loss.backward();
-  std::vector<at::Tensor> grads;
-  for (const auto& t : leaves) grads.push_back(t.grad().clone());
-  return grads;
-}
-
-double MaxRelError(const at::Tensor& a, const at::Tensor& b, double atol) {
-  return ((a - b).abs() / (b.abs() + atol)).max().item<double>();
-}
+fused_test::Tolerance Tol(const Case& c) { return {c.rtol, c.atol, c.scale_tol, false}; }
 
 void ExpectClose(const at::Tensor& got, const at::Tensor& want, const Case& c, const std::string& what) {
-  ASSERT_TRUE(got.defined()) << what;
-  ASSERT_EQ(got.sizes(), want.sizes()) << what;
-  if (c.scale_tol > 0) {
-    const double diff = (got - want).abs().max().item<double>(), scale = want.abs().max().item<double>();
-    EXPECT_LE(diff, c.scale_tol * scale) << what << ": max |diff| " << diff << " vs max |want| " << scale;
-    return;
-  }
-  EXPECT_TRUE(at::allclose(got, want, c.rtol, c.atol))
-      << what << ": max |diff| " << (got - want).abs().max().item<double>() << ", max rel "
-      << MaxRelError(got, want, c.atol);
+  fused_test::ExpectClose(got, want, Tol(c), what);
 }
 
 void ExpectMatchesReference(const Case& c, uint64_t seed = 1) {

@@ -8,10 +8,17 @@
 #include "activations.h"
 #include "compat.h"
 #include "errors.h"
+#include "fused_kernel_test_helpers.h"
 #include "kernels/fused_lstm.h"
 
 namespace tl {
 namespace {
+
+using fused_test::DropMask;
+using fused_test::Grads;
+using fused_test::Group;
+using fused_test::Leaf;
+using fused_test::Loss;
 
 struct Case {
   int64_t batch = 3, steps = 7, features = 5, units = 13;
@@ -43,13 +50,6 @@ struct Inputs {
   }
 };
 
-at::Tensor Leaf(at::Tensor t) { return t.set_requires_grad(true); }
-
-/// Scaled inverted-dropout mask (0 or 1/keep), keep probability 0.7.
-at::Tensor DropMask(at::IntArrayRef shape, at::Generator& gen) {
-  return at::empty(shape).bernoulli_(0.7, gen).div_(0.7);
-}
-
 Inputs MakeInputs(const Case& c, uint64_t seed) {
   auto gen = compat::MakeCpuGenerator(seed);
   const int64_t b = c.batch, t = c.steps, f = c.features, h = c.units;
@@ -80,12 +80,6 @@ Inputs MakeInputs(const Case& c, uint64_t seed) {
     o.step_mask.select(1, c.go_backwards ? t - 1 : 0).fill_(false);  // a masked first step
   }
   return in;
-}
-
-/// Mask group g of a [B, W] / [4, B, W] mask (undefined stays undefined).
-at::Tensor Group(const at::Tensor& mask, int g) {
-  if (!mask.defined()) return {};
-  return mask.dim() == 2 ? mask : mask.select(0, g);
 }
 
 /// Which peephole terms the reference has (all, unless a test drops one to see it caught).
@@ -137,42 +131,16 @@ std::vector<at::Tensor> Reference(const Inputs& in, const std::string& activatio
   return {at::stack(outputs, 1), h, c};
 }
 
-/// A scalar that reaches every output with its own weights.
-at::Tensor Loss(const std::vector<at::Tensor>& out, uint64_t seed) {
-  auto gen = compat::MakeCpuGenerator(seed);
-  at::Tensor loss = at::zeros({});
-  for (const auto& o : out) loss = loss + (o * at::randn(o.sizes(), gen)).sum();
-  return loss;
-}
+fused_test::Tolerance Tol(const Case& c) { return {c.rtol, c.atol, c.scale_tol, false}; }
 
-std::vector<at::Tensor> Grads(const Inputs& in, const at::Tensor& loss) {
-  const auto leaves = in.Differentiable();
-  for (const auto& t : leaves) t.mutable_grad() = at::Tensor();
-  loss.backward();
-  std::vector<at::Tensor> grads;
-  for (const auto& t : leaves) grads.push_back(t.grad().defined() ? t.grad().clone() : at::Tensor());
-  return grads;
+void ExpectClose(const at::Tensor& got, const at::Tensor& want, const Case& c, const std::string& what) {
+  fused_test::ExpectClose(got, want, Tol(c), what);
 }
 
 /// Whether `got` is `want` within the case's tolerance; `why` says by how much it is not.
 bool Close(const at::Tensor& got, const at::Tensor& want, const Case& c, std::string* why) {
-  if (!got.defined() || got.sizes() != want.sizes()) {
-    *why = got.defined() ? "shape " + c10::str(got.sizes()) : "undefined";
-    return false;
-  }
-  const double diff = (got - want).abs().max().item<double>();
-  if (c.scale_tol > 0) {
-    const double scale = want.abs().max().item<double>();
-    *why = "max |diff| " + std::to_string(diff) + " vs max |want| " + std::to_string(scale);
-    return diff <= c.scale_tol * scale;
-  }
-  *why = "max |diff| " + std::to_string(diff) + " max |want| " + std::to_string(want.abs().max().item<double>());
-  return at::allclose(got, want, c.rtol, c.atol);
-}
-
-void ExpectClose(const at::Tensor& got, const at::Tensor& want, const Case& c, const std::string& what) {
-  std::string why;
-  EXPECT_TRUE(Close(got, want, c, &why)) << what << ": " << why;
+  *why = fused_test::Mismatch(got, want, Tol(c));
+  return why->empty();
 }
 
 struct Compared {
