@@ -63,10 +63,10 @@ class Gru : public Recurrent {
   GruSpec spec_;
   Activation act_, ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
-  /// The fused training kernel's activations (activation, recurrent_activation), when it can
-  /// train this layer (not forced to LibTorch's loop, activations the kernel knows).
+  /// The fused CPU kernel's activations (activation, recurrent_activation), when it can compute
+  /// this layer (not forced to LibTorch's loop, activations the kernel knows).
   std::optional<std::pair<GateActivation, GateActivation>> fused_activations_;
-  /// Buffers the fused training kernel reuses from step to step.
+  /// Buffers the fused CPU kernel reuses from call to call.
   std::shared_ptr<FusedWorkspace> workspace_ = std::make_shared<FusedWorkspace>();
 };
 

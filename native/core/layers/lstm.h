@@ -48,11 +48,11 @@ class Lstm : public Recurrent {
   /// The same activations over float rows, for LeanForward.
   lean::RowActivation lean_act_, lean_ract_;
   at::Tensor kernel_, recurrent_kernel_, bias_;
-  /// The fused training kernel's activations, when it can train this layer (an LSTM or a
+  /// The fused CPU kernel's activations, when it can compute this layer (an LSTM or a
   /// PeepholeLSTM, not forced to LibTorch's loop, with activations the kernel knows); decided
   /// once at build.
   std::optional<std::pair<GateActivation, GateActivation>> fused_activations_;
-  /// Buffers the fused training kernel reuses from step to step.
+  /// Buffers the fused CPU kernel reuses from call to call.
   std::shared_ptr<FusedLstmWorkspace> workspace_ = std::make_shared<FusedLstmWorkspace>();
 };
 
